@@ -1,0 +1,133 @@
+//! Test harness: the whole server in-process on a loopback port, with an
+//! embedded store in a temporary folder and a clock tests can move.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
+
+use std::sync::Arc;
+
+use neonpanel_mcp::app::App;
+use neonpanel_mcp::clock::{Clock, ManualClock};
+use neonpanel_mcp::config::{Config, McpAuth, PublicUrls, Secrets, SigningKey};
+use neonpanel_mcp::secret::{AccessCode, Iat, KeyBytes};
+use neonpanel_mcp::store::{EmbeddedStore, Store};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The IAT every test server sends to NeonPanel.
+pub const TEST_IAT: &str = "np-test-iat-7f3a9c";
+/// The consent access code of every test server.
+pub const TEST_ACCESS_CODE: &str = "let-me-in-2718";
+
+/// Options for [`TestServer::start_with`].
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// NeonPanel API base URL; defaults to a closed loopback port.
+    pub neonpanel_url: Option<String>,
+    /// `/mcp` authentication mode; defaults to OAuth only.
+    pub mcp_auth: McpAuth,
+    /// Public base URL; defaults to `http://127.0.0.1:PORT`.
+    pub public_url: Option<String>,
+}
+
+/// A running server.
+pub struct TestServer {
+    /// The server, for calling endpoints without the network.
+    pub app: Arc<App>,
+    /// The store behind the server.
+    pub store: Arc<dyn Store>,
+    /// The server's clock.
+    pub clock: Arc<ManualClock>,
+    /// `http://127.0.0.1:PORT`, where the server listens.
+    pub base_url: String,
+    /// The configured public base URL (equal to `base_url` by default).
+    pub public_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with default options.
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    /// Starts a server.
+    pub async fn start_with(options: Options) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let base_url = format!("http://{address}");
+        let public_url = options
+            .public_url
+            .clone()
+            .unwrap_or_else(|| base_url.clone());
+
+        let mut config = Config::new(PublicUrls::parse("public URL", &public_url).unwrap());
+        config.mcp_auth = options.mcp_auth.clone();
+        // Port 9 (discard) on loopback: nothing listens, so calls fail fast.
+        let neonpanel_url = options
+            .neonpanel_url
+            .clone()
+            .unwrap_or_else(|| "http://127.0.0.1:9".to_owned());
+        config.neonpanel.base_url = neonpanel_url.parse().unwrap();
+
+        let secrets = Secrets {
+            iat: Iat::new(TEST_IAT),
+            current_signing_key: SigningKey {
+                kid: "test-key".to_owned(),
+                secret: KeyBytes::generate(),
+            },
+            previous_signing_key: None,
+            access_codes: vec![AccessCode::new(TEST_ACCESS_CODE)],
+        };
+        let data_dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new();
+        let store: Arc<dyn Store> = Arc::new(
+            EmbeddedStore::open(&data_dir.path().join("store.redb"), clock.clone()).unwrap(),
+        );
+        let app = Arc::new(App::new(&config, secrets, store.clone(), clock.clone()).unwrap());
+
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(neonpanel_mcp::local::serve(listener, app.clone(), async {
+            let _ = stopped.await;
+        }));
+        Self {
+            app,
+            store,
+            clock,
+            base_url,
+            public_url,
+            shutdown: Some(shutdown),
+            _data_dir: data_dir,
+        }
+    }
+
+    /// `base_url` joined with `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// The current time of the server's clock.
+    pub fn now(&self) -> u64 {
+        self.clock.now()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// An HTTP client that follows no redirects, so tests can read `Location`.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
