@@ -131,3 +131,4 @@ pub fn http_client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+pub mod browser;
