@@ -1,6 +1,6 @@
 //! A stand-in for the NeonPanel API on a loopback port. It serves the
 //! operations behind the tools from JSON fixtures, accepts only the test IAT,
-//! records every request it receives, and can be told to fail an operation.
+//! records every request it receives, and can be set to fail an operation.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 
 use super::TEST_IAT;
 
-/// The company the fixtures describe; any other company answers 403.
+/// The company the fixtures describe. Requests for any other company get 403.
 pub const COMPANY_UUID: &str = "9b2f6c1e-4a7d-4e3b-8f21-6d5c3a9e0b17";
 /// The inventory item of the balances fixture.
 pub const INVENTORY_ID: u64 = 20931;
@@ -45,7 +45,7 @@ impl Operation {
         Operation::RevenueAndCogs,
     ];
 
-    /// The 200 response body, from `tests/fixtures/neonpanel/`.
+    /// Returns the 200 response body, from `tests/fixtures/neonpanel/`.
     pub fn fixture(self) -> Value {
         let text = match self {
             Operation::ListCompanies => include_str!("../fixtures/neonpanel/list_companies.json"),
@@ -66,7 +66,7 @@ impl Operation {
         serde_json::from_str(text).expect("fixtures are valid JSON")
     }
 
-    /// The fixture file name.
+    /// Returns the fixture file name.
     pub fn fixture_name(self) -> &'static str {
         match self {
             Operation::ListCompanies => "list_companies.json",
@@ -78,7 +78,7 @@ impl Operation {
         }
     }
 
-    /// The OpenAPI path template of the operation.
+    /// Returns the OpenAPI path template of the operation.
     pub fn path_template(self) -> &'static str {
         match self {
             Operation::ListCompanies => "/api/v1/companies",
@@ -155,7 +155,7 @@ impl NeonPanelStandIn {
         }
     }
 
-    /// Makes `operation` answer `status` with `body` from now on.
+    /// Makes `operation` return `status` with `body` from now on.
     pub fn fail(&self, operation: Operation, status: u16, body: Value) {
         self.state
             .lock()
@@ -164,7 +164,7 @@ impl NeonPanelStandIn {
             .insert(operation, (status, body));
     }
 
-    /// Every request received so far, oldest first.
+    /// Returns every request received so far, oldest first.
     pub fn requests(&self) -> Vec<SeenRequest> {
         self.state.lock().unwrap().seen.clone()
     }
