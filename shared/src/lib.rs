@@ -16,4 +16,5 @@ pub mod oauth;
 pub mod scope;
 pub mod secret;
 pub mod store;
+pub mod tools;
 pub mod web;

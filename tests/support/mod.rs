@@ -6,11 +6,15 @@
     reason = "each test file uses a different part of the harness"
 )]
 
+pub mod neonpanel_standin;
+
 use std::sync::Arc;
 
 use neonpanel_mcp::app::App;
 use neonpanel_mcp::clock::{Clock, ManualClock};
 use neonpanel_mcp::config::{Config, McpAuth, PublicUrls, Secrets, SigningKey};
+use neonpanel_mcp::jwt::AccessTokens;
+use neonpanel_mcp::scope::ScopeSet;
 use neonpanel_mcp::secret::{AccessCode, Iat, KeyBytes};
 use neonpanel_mcp::store::{EmbeddedStore, Store};
 use tokio::net::TcpListener;
@@ -44,6 +48,9 @@ pub struct TestServer {
     pub base_url: String,
     /// The configured public base URL (equal to `base_url` by default).
     pub public_url: String,
+    /// The key that signs this server's access tokens, for tests that build
+    /// tokens with other claims.
+    pub signing_key: SigningKey,
     shutdown: Option<oneshot::Sender<()>>,
     _data_dir: tempfile::TempDir,
 }
@@ -73,12 +80,13 @@ impl TestServer {
             .unwrap_or_else(|| "http://127.0.0.1:9".to_owned());
         config.neonpanel.base_url = neonpanel_url.parse().unwrap();
 
+        let signing_key = SigningKey {
+            kid: "test-key".to_owned(),
+            secret: KeyBytes::generate(),
+        };
         let secrets = Secrets {
             iat: Iat::new(TEST_IAT),
-            current_signing_key: SigningKey {
-                kid: "test-key".to_owned(),
-                secret: KeyBytes::generate(),
-            },
+            current_signing_key: signing_key.clone(),
             previous_signing_key: None,
             access_codes: vec![AccessCode::new(TEST_ACCESS_CODE)],
         };
@@ -99,6 +107,7 @@ impl TestServer {
             clock,
             base_url,
             public_url,
+            signing_key,
             shutdown: Some(shutdown),
             _data_dir: data_dir,
         }
@@ -112,6 +121,71 @@ impl TestServer {
     /// The current time of the server's clock.
     pub fn now(&self) -> u64 {
         self.clock.now()
+    }
+
+    /// Issues an access token `/mcp` accepts, valid for one hour, with the
+    /// default read scope. Tokens come from the endpoint's own verifier
+    /// until the authorization server can issue them.
+    pub fn access_token(&self) -> String {
+        let tokens = self.app.mcp.access_tokens();
+        let (token, _) = tokens.issue(
+            "operator",
+            "test-client",
+            &ScopeSet::default_grant(),
+            self.now(),
+            3600,
+        );
+        token.expose().to_owned()
+    }
+
+    /// Issues a token signed with this server's key for another issuer and
+    /// audience.
+    pub fn token_for(&self, issuer: &str, audience: &str) -> String {
+        let tokens = AccessTokens::new(issuer, audience, self.signing_key.clone(), None);
+        let (token, _) = tokens.issue(
+            "operator",
+            "test-client",
+            &ScopeSet::default_grant(),
+            self.now(),
+            3600,
+        );
+        token.expose().to_owned()
+    }
+
+    /// Starts a `POST /mcp` with the headers an MCP client of `version`
+    /// sends, and a bearer token when one is given.
+    pub fn mcp_post(&self, token: Option<&str>, version: Option<&str>) -> reqwest::RequestBuilder {
+        let mut request = http_client()
+            .post(self.url("/mcp"))
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream");
+        if let Some(version) = version {
+            request = request.header("mcp-protocol-version", version);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+    }
+
+    /// Calls a tool with a valid token over the 2025-06-18 revision and
+    /// returns the JSON-RPC `result`.
+    pub async fn call_tool(&self, name: &str, arguments: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .mcp_post(Some(&self.access_token()), Some("2025-06-18"))
+            .json(&serde_json::json!({
+                "jsonrpc": "2.0",
+                "id": 7,
+                "method": "tools/call",
+                "params": { "name": name, "arguments": arguments },
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "tools/call {name} status");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["error"].is_null(), "tools/call {name} failed: {body}");
+        body["result"].clone()
     }
 }
 

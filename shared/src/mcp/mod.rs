@@ -1,26 +1,302 @@
-//! PLACEHOLDER: replaced by the MCP endpoint.
+//! The MCP endpoint, `POST /mcp`: the streamable HTTP transport
+//! (<https://modelcontextprotocol.io/specification/2025-11-25/basic/transports>)
+//! served by rmcp's `StreamableHttpService` in stateless mode with JSON
+//! responses, behind this server's own Host check and bearer token check.
+//!
+//! A request passes these steps in order, and the first that fails sends the response:
+//!
+//! 1. `Host` must name the public host (403 otherwise). This comes first so
+//!    that a request aimed at another host (DNS rebinding) learns nothing
+//!    about this server, not even its metadata URL.
+//! 2. Only `POST` is served. `GET` and `DELETE` answer 405 with `Allow: POST`
+//!    before authentication: there is no SSE stream and no session to end,
+//!    whoever asks.
+//! 3. `Authorization: Bearer` must carry a valid access token (401 with a
+//!    `WWW-Authenticate` challenge otherwise), unless a development mode says
+//!    otherwise. The verified caller travels to the tool handlers in the HTTP
+//!    request extensions.
+//! 4. `Accept` is not checked. Responses are always JSON, so the header is
+//!    replaced with the `application/json, text/event-stream` that rmcp
+//!    insists on; `Accept: application/json`, `*/*` and no `Accept` at all
+//!    behave the same.
+//!
+//! Protocol revisions 2025-03-26 to 2025-11-25 (with `initialize`) and
+//! 2026-07-28 (per-request `_meta`, `server/discover`) share the endpoint;
+//! rmcp picks the lifecycle from each request.
+
+pub mod auth;
+pub mod server;
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HOST, HeaderValue};
+use http::{Method, StatusCode};
+use http_body_util::{BodyExt as _, Full};
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, McpAuth, PublicUrls};
 use crate::jwt::AccessTokens;
 use crate::neonpanel::NeonPanelClient;
+use crate::tools::Toolbox;
 use crate::web::{self, Request, Response};
+use auth::Authenticator;
+use server::NeonPanelServer;
 
-#[derive(Debug)]
-pub struct McpEndpoint {}
+/// The `Accept` value rmcp requires on every POST.
+const RMCP_ACCEPT: &str = "application/json, text/event-stream";
+
+/// Extra time, beyond the NeonPanel request timeout, that the endpoint waits
+/// for rmcp to finish a response that fell back to an SSE stream.
+const SSE_COLLECT_MARGIN: Duration = Duration::from_secs(10);
+
+/// The `/mcp` endpoint.
+pub struct McpEndpoint {
+    service: StreamableHttpService<NeonPanelServer, NeverSessionManager>,
+    authenticator: Authenticator,
+    public_host: String,
+    /// Upper bound for reading a streamed rmcp response to its end.
+    collect_timeout: Duration,
+}
+
+impl std::fmt::Debug for McpEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpEndpoint")
+            .field("authenticator", &self.authenticator)
+            .field("public_host", &self.public_host)
+            .finish_non_exhaustive()
+    }
+}
 
 impl McpEndpoint {
+    /// Builds the endpoint and its rmcp service. Makes no network call.
     pub fn new(
-        _config: &Config,
-        _tokens: AccessTokens,
-        _neonpanel: NeonPanelClient,
-        _clock: Arc<dyn Clock>,
+        config: &Config,
+        tokens: AccessTokens,
+        neonpanel: NeonPanelClient,
+        clock: Arc<dyn Clock>,
     ) -> Self {
-        Self {}
+        let urls = &config.public_urls;
+        let handler = NeonPanelServer::new(Toolbox::new(neonpanel));
+        let service = StreamableHttpService::new(
+            move || Ok(handler.clone()),
+            Arc::new(NeverSessionManager::default()),
+            transport_config(urls),
+        );
+        if matches!(config.mcp_auth, McpAuth::DangerouslyNone) {
+            tracing::warn!("authentication on /mcp is off (development mode)");
+        }
+        let authenticator = Authenticator::new(
+            tokens,
+            config.mcp_auth.clone(),
+            clock,
+            urls.resource_metadata(),
+        );
+        Self {
+            service,
+            authenticator,
+            public_host: urls.host().to_ascii_lowercase(),
+            collect_timeout: config.neonpanel.request_timeout + SSE_COLLECT_MARGIN,
+        }
     }
-    pub async fn handle(&self, _request: Request) -> Response {
-        web::not_found()
+
+    /// Returns the issuer-verifier of access tokens, so tests can mint tokens
+    /// this endpoint accepts.
+    pub fn access_tokens(&self) -> &AccessTokens {
+        self.authenticator.access_tokens()
+    }
+
+    /// Serves one request to `/mcp` or `/mcp/`.
+    pub async fn handle(&self, request: Request) -> Response {
+        if let Some(response) = self.host_rejection(&request) {
+            return response;
+        }
+
+        if request.method() != Method::POST {
+            return web::method_not_allowed("POST");
+        }
+
+        let caller = match self.authenticator.authenticate(request.headers()) {
+            Ok(caller) => caller,
+            Err(failure) => return self.authenticator.challenge(failure),
+        };
+
+        let (mut parts, body) = request.into_parts();
+        parts
+            .headers
+            .insert(ACCEPT, HeaderValue::from_static(RMCP_ACCEPT));
+        parts.extensions.insert(caller);
+        let request = http::Request::from_parts(parts, Full::new(body));
+
+        let response = self.service.handle(request).await;
+        self.collect(response).await
+    }
+
+    /// Returns the rejection of a request whose `Host` is not the public host,
+    /// or `None` when the host is the public one. The port is not
+    /// compared: behind API Gateway or a tunnel it may differ from the public
+    /// URL's, and the host name alone defeats DNS rebinding.
+    fn host_rejection(&self, request: &Request) -> Option<Response> {
+        let host = match request.headers().get(HOST) {
+            Some(value) => value
+                .to_str()
+                .ok()
+                .and_then(|value| value.parse::<http::uri::Authority>().ok())
+                .map(|authority| authority.host().to_owned()),
+            None => request.uri().host().map(str::to_owned),
+        };
+        let Some(host) = host else {
+            return Some(web::json(
+                StatusCode::BAD_REQUEST,
+                &json!({
+                    "error": "invalid_request",
+                    "error_description": "the Host header is missing or malformed",
+                }),
+            ));
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.eq_ignore_ascii_case(&self.public_host) {
+            return None;
+        }
+        tracing::warn!(host, "rejected /mcp request for another host");
+        Some(web::json(
+            StatusCode::FORBIDDEN,
+            &json!({
+                "error": "forbidden",
+                "error_description": "the Host header does not name this server",
+            }),
+        ))
+    }
+
+    /// Reads rmcp's response body into memory. A JSON body is passed on as it
+    /// is. rmcp responds with an SSE stream only when a handler sends a
+    /// message before its result, which these tools never do; if it happens,
+    /// the stream's final JSON-RPC response is returned as plain JSON.
+    async fn collect(
+        &self,
+        response: http::Response<
+            http_body_util::combinators::BoxBody<Bytes, std::convert::Infallible>,
+        >,
+    ) -> Response {
+        let (parts, body) = response.into_parts();
+        let is_sse = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/event-stream"));
+
+        let bytes = match tokio::time::timeout(self.collect_timeout, body.collect()).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(never)) => match never {},
+            Err(_) => {
+                tracing::error!("rmcp response did not finish in time");
+                return internal_error("the MCP response did not finish in time");
+            }
+        };
+        if !is_sse {
+            return http::Response::from_parts(parts, bytes);
+        }
+
+        let Some(message) = final_sse_message(&bytes) else {
+            tracing::error!("rmcp SSE response carried no JSON-RPC result");
+            return internal_error("the MCP response carried no result");
+        };
+        tracing::info!("converted an SSE response to JSON");
+        web::json(parts.status, &message)
+    }
+}
+
+/// Configures rmcp's transport: stateless, JSON responses, Host and Origin
+/// allow-lists from the public URL.
+fn transport_config(urls: &PublicUrls) -> StreamableHttpServerConfig {
+    // A public URL without a port uses the scheme's default, which rmcp
+    // needs spelled out to match only that port.
+    let origin = if urls.authority().contains(':') && !urls.authority().ends_with(']') {
+        urls.issuer().to_owned()
+    } else {
+        let port = if urls.is_https() { 443 } else { 80 };
+        format!("{}:{port}", urls.issuer())
+    };
+    StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(None)
+        .with_sse_retry(None)
+        .with_max_request_body_bytes(web::MAX_BODY_BYTES)
+        .with_allowed_hosts([urls.authority().to_owned(), urls.host().to_owned()])
+        .with_allowed_origins([origin])
+}
+
+/// Finds the last JSON-RPC response or error in an SSE body.
+fn final_sse_message(body: &[u8]) -> Option<Value> {
+    let text = String::from_utf8_lossy(body);
+    let mut last = None;
+    for event in text.split("\n\n") {
+        let data: Vec<&str> = event
+            .lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .map(|data| data.strip_prefix(' ').unwrap_or(data))
+            .collect();
+        if data.is_empty() {
+            continue;
+        }
+        let Ok(message) = serde_json::from_str::<Value>(&data.join("\n")) else {
+            continue;
+        };
+        let is_final = message.get("id").is_some()
+            && (message.get("result").is_some() || message.get("error").is_some());
+        if is_final {
+            last = Some(message);
+        }
+    }
+    last
+}
+
+fn internal_error(message: &str) -> Response {
+    web::json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": { "code": -32603, "message": message },
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_sse_message_skips_notifications() {
+        let body =
+            b"data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{}}\n\n\
+            id: 1\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}\n\n";
+        let message = final_sse_message(body).unwrap();
+        assert_eq!(message["id"], 1);
+        assert_eq!(message["result"]["tools"], json!([]));
+    }
+
+    #[test]
+    fn final_sse_message_without_result_is_none() {
+        assert!(final_sse_message(b": keep-alive\n\n").is_none());
+    }
+
+    #[test]
+    fn origin_of_default_port_is_explicit() {
+        let urls = PublicUrls::parse("URL", "https://mcp.example.com").unwrap();
+        assert_eq!(
+            transport_config(&urls).allowed_origins,
+            ["https://mcp.example.com:443"]
+        );
+        let urls = PublicUrls::parse("URL", "http://127.0.0.1:8787").unwrap();
+        assert_eq!(
+            transport_config(&urls).allowed_origins,
+            ["http://127.0.0.1:8787"]
+        );
     }
 }

@@ -1,0 +1,155 @@
+//! The MCP server handler: server information, the tool list and tool calls,
+//! all served from the [`Toolbox`] table.
+
+use std::borrow::Cow;
+
+use rmcp::ErrorData;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::{RequestContext, RoleServer};
+
+use super::auth::Caller;
+use crate::tools::Toolbox;
+
+/// Server name announced in `serverInfo`.
+pub const SERVER_NAME: &str = "neonpanel-mcp";
+
+/// Protocol revisions served on `/mcp`: every one that defines the streamable
+/// HTTP transport. 2024-11-05 is left out because it predates that transport.
+pub const SUPPORTED_PROTOCOL_VERSIONS: &[ProtocolVersion] = &[
+    ProtocolVersion::V_2025_03_26,
+    ProtocolVersion::V_2025_06_18,
+    ProtocolVersion::V_2025_11_25,
+    ProtocolVersion::V_2026_07_28,
+];
+
+/// How long a client may reuse a `tools/list` result, in milliseconds. The
+/// list changes only when a new version is deployed.
+const TOOL_LIST_TTL_MS: u64 = 5 * 60 * 1000;
+
+/// Guidance for the model, sent as `instructions`.
+const INSTRUCTIONS: &str = "\
+This server reads a seller's NeonPanel account: companies, inventory items, warehouses, stock \
+balances, revenue and cost of goods sold.
+Start with account_list_companies. Every other tool except financials_get_revenue_and_cogs needs \
+a company's `uuid` as `companyUuid`; the numeric company `id` does not work there.
+To find a product, call inventory_list_items with `search` (SKU, ASIN, FNSKU or name), then pass \
+its numeric `id` as `inventoryId` to inventory_get_details for per-warehouse stock. For \
+everything one warehouse holds, list warehouses with inventory_list_warehouses and call \
+inventory_get_warehouse_balances with its `uuid`.
+Lists are paginated: read `current_page` and `last_page` and ask for the next `page` when needed. \
+Dates are YYYY-MM-DD. Amounts carry their own currency; do not add amounts in different \
+currencies.
+If a tool returns an error, read its message: it names the argument to fix or says what failed \
+in NeonPanel.";
+
+/// The MCP handler rmcp calls for every request. One value is built per
+/// request by the streamable HTTP service; cloning shares the toolbox.
+#[derive(Clone, Debug)]
+pub struct NeonPanelServer {
+    toolbox: Toolbox,
+}
+
+impl NeonPanelServer {
+    /// Creates a handler over `toolbox`.
+    pub fn new(toolbox: Toolbox) -> Self {
+        Self { toolbox }
+    }
+}
+
+/// Returns the authenticated caller of the request behind `context`. rmcp copies the
+/// HTTP request parts into the context, and the endpoint stored the caller in
+/// their extensions before handing the request over.
+pub fn caller_of(context: &RequestContext<RoleServer>) -> Option<&Caller> {
+    context
+        .extensions
+        .get::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>())
+}
+
+impl rmcp::ServerHandler for NeonPanelServer {
+    fn get_info(&self) -> ServerConfig {
+        let capabilities = ServerCapabilities::builder().enable_tools().build();
+        let implementation = Implementation::new(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+            .with_title("NeonPanel")
+            .with_description("Inventory and accounting data of a NeonPanel seller account");
+        ServerConfig::new(capabilities)
+            .with_server_info(implementation)
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(SUPPORTED_PROTOCOL_VERSIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(
+            ListToolsResult::with_all_items(self.toolbox.tools().to_vec())
+                .with_ttl_ms(TOOL_LIST_TTL_MS),
+        )
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.toolbox
+            .tools()
+            .iter()
+            .find(|tool| tool.name == name)
+            .cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        // An unknown tool is a protocol error (JSON-RPC -32602), as the MCP
+        // tools specification requires, and everything after this is a tool result.
+        let Some(spec) = self.toolbox.spec(&request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown tool {:?}; call tools/list for the available tools",
+                    request.name
+                ),
+                None,
+            ));
+        };
+
+        // The endpoint never forwards a request without a caller; a missing
+        // one means the handler was reached some other way.
+        let Some(caller) = caller_of(&context) else {
+            return Err(ErrorData::internal_error(
+                "the request reached the tool handler without authentication",
+                None,
+            ));
+        };
+        // TODO(scopes): reject a tool whose spec.access.required_scope() the
+        // caller was not granted. Every tool today needs neonpanel:read, which
+        // every issued token carries, so the check matters once write tools exist.
+        tracing::info!(
+            tool = spec.name,
+            caller = caller_label(caller),
+            "tool called"
+        );
+
+        Ok(self
+            .toolbox
+            .call(spec, request.arguments.as_ref())
+            .await
+            .into())
+    }
+}
+
+/// Names the caller in log lines without any credential.
+fn caller_label(caller: &Caller) -> String {
+    match caller {
+        Caller::Token(claims) => format!("client {}", claims.client_id),
+        Caller::ApiKey => "development API key".to_owned(),
+        Caller::Unauthenticated => "unauthenticated".to_owned(),
+    }
+}
