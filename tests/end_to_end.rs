@@ -10,7 +10,7 @@ use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::auth::{AuthClient, AuthorizationRequest, OAuthState};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use support::neonpanel_standin::StandIn;
+use support::neonpanel_standin::NeonPanelStandIn;
 use support::{Options, TEST_ACCESS_CODE, TEST_IAT, TestServer, browser};
 
 /// Where the client asks to be sent back; nothing needs to listen there,
@@ -19,9 +19,9 @@ const REDIRECT_URI: &str = "http://127.0.0.1:53682/callback";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_client_connects_and_calls_neonpanel_tools() {
-    let neonpanel = StandIn::start().await;
+    let neonpanel = NeonPanelStandIn::start().await;
     let server = TestServer::start_with(Options {
-        neonpanel_url: Some(neonpanel.url()),
+        neonpanel_url: Some(neonpanel.base_url.clone()),
         ..Options::default()
     })
     .await;
@@ -137,9 +137,9 @@ async fn oauth_client_connects_and_calls_neonpanel_tools() {
     mcp.cancel().await.unwrap();
 
     // NeonPanel only ever saw the server's own credential.
-    let seen = neonpanel.authorizations();
+    let seen = neonpanel.requests();
     assert!(seen.len() >= 3, "NeonPanel was called: {seen:?}");
-    for authorization in &seen {
-        assert_eq!(authorization, &format!("Bearer {TEST_IAT}"));
+    for request in &seen {
+        assert_eq!(request.authorization, Some(format!("Bearer {TEST_IAT}")));
     }
 }
