@@ -199,7 +199,7 @@ async fn empty_or_missing_scope_grants_default_scope() {
 }
 
 #[tokio::test]
-async fn missing_code_challenge_is_refused() {
+async fn missing_code_challenge_is_rejected() {
     let server = TestServer::start().await;
     let registered = public_client(&server, &http_client()).await;
     let url = authorize_url_with(
@@ -215,7 +215,7 @@ async fn missing_code_challenge_is_refused() {
 }
 
 #[tokio::test]
-async fn plain_pkce_method_is_refused() {
+async fn plain_pkce_method_is_rejected() {
     let server = TestServer::start().await;
     let registered = public_client(&server, &http_client()).await;
     let pkce = Pkce::new();
@@ -238,7 +238,7 @@ async fn plain_pkce_method_is_refused() {
     )
     .await;
 
-    // Without a method, RFC 7636 would default to plain; this server refuses.
+    // Without a method, RFC 7636 would default to plain; this server rejects.
     for challenge in [pkce.verifier.as_str(), pkce.challenge.as_str()] {
         let mut no_method = base.to_vec();
         no_method.push(("code_challenge", challenge));
@@ -248,7 +248,7 @@ async fn plain_pkce_method_is_refused() {
 }
 
 #[tokio::test]
-async fn malformed_code_challenge_is_refused() {
+async fn malformed_code_challenge_is_rejected() {
     let server = TestServer::start().await;
     let registered = public_client(&server, &http_client()).await;
     for challenge in ["short", &"a".repeat(44), &"a+b/".repeat(11)[..43]] {

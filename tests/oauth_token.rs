@@ -185,7 +185,7 @@ async fn other_resource_is_invalid_target() {
     let (status, error) = error_of(response).await;
     assert_eq!((status, error.as_str()), (400, "invalid_target"));
 
-    // The refused request did not consume the code.
+    // The rejected request did not consume the code.
     let resource = format!("{}/mcp", server.public_url);
     let response = redeem_with(
         &server,

@@ -2,11 +2,10 @@
 //! ([RFC 6749 section 4.1.1](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1),
 //! with PKCE from RFC 7636, `resource` from RFC 8707 and `iss` from RFC 9207).
 //!
-//! `GET` validates the request in the order RFC 6749 section 4.1.2.1 sets:
-//! first the client and its redirect URI, whose failures are shown on this
-//! server because redirecting to an unverified URI would make this server an
-//! open redirector; then everything else, whose failures are redirected to
-//! the client. A valid request gets the consent page. `POST` takes the
+//! `GET` validates the request in the order RFC 6749 section 4.1.2.1 sets.
+//! Failures of the client and its redirect URI are shown on this server,
+//! because redirecting to an unverified URI would make it an open redirector.
+//! Failures of every other parameter are redirected to the client. A valid request gets the consent page. `POST` takes the
 //! decision from that page and issues a one-time code on approval.
 //!
 //! Each request touches storage at most twice: one read of the client, and

@@ -32,7 +32,7 @@ impl ClientId {
     }
 }
 
-/// How a client authenticates at the token endpoint (RFC 7591 section 2).
+/// The method a client authenticates with at the token endpoint (RFC 7591 section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {

@@ -52,12 +52,12 @@ pub struct ConsentSigner {
 /// What a consent form carries besides the signature.
 #[derive(Serialize, Deserialize)]
 struct SignedForm<T> {
-    /// Seconds since the Unix epoch after which the form is refused.
+    /// Seconds since the Unix epoch after which the form is rejected.
     expires_at: u64,
     request: T,
 }
 
-/// Why a submitted consent form is refused.
+/// Why a submitted consent form is rejected.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConsentFormError {
     #[error("the consent form field is missing or malformed")]

@@ -168,7 +168,7 @@ fn read_verifier(form: &Params) -> Result<CodeVerifier, TokenError> {
 }
 
 /// Reads client credentials from an HTTP Basic header or the form. Using both
-/// is refused (RFC 6749 section 2.3).
+/// is rejected (RFC 6749 section 2.3).
 fn read_credentials(
     headers: &HeaderMap,
     form: &Params,
@@ -392,7 +392,7 @@ async fn redeem_code(
 }
 
 /// Rotates a refresh token (RFC 6749 section 6): the old token is linked to
-/// its successor and refused from then on.
+/// its successor and rejected from then on.
 ///
 /// The successor is written before the old token is marked, so a storage
 /// failure between the two leaves the old token usable instead of leaving the
