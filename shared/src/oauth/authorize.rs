@@ -253,6 +253,8 @@ async fn decide(
                 )),
                 Some(_) => None,
             };
+            // TODO(rate-limit): wrong access codes are not throttled, so the
+            // code's strength is the only defence against guessing.
             if let Some((status, message)) = failure {
                 tracing::warn!(
                     client_id,
