@@ -5,12 +5,14 @@
 //! and accepts the current and the previous signing key, chosen by `kid`, so
 //! rotating the key logs no one out. It reads no storage.
 
+use hmac::{Hmac, Mac as _};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use crate::config::SigningKey;
 use crate::scope::ScopeSet;
-use crate::secret::{BearerToken, random_token};
+use crate::secret::{BearerToken, KeyBytes, random_token};
 
 /// RFC 9068 section 2.1 media type for access token headers.
 const ACCESS_TOKEN_TYPE: &str = "at+jwt";
@@ -116,6 +118,17 @@ impl AccessTokens {
         (BearerToken::new(token), claims)
     }
 
+    /// Derives a separate HMAC key for `purpose` from the current signing key,
+    /// so every instance holding the signing key computes the same key without
+    /// another secret. Rotating the signing key changes every derived key.
+    pub fn derive_key(&self, purpose: &str) -> KeyBytes {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.current.secret.expose())
+            .expect("HMAC-SHA256 accepts keys of any length");
+        mac.update(b"neonpanel-mcp derived key\0");
+        mac.update(purpose.as_bytes());
+        KeyBytes::new(mac.finalize().into_bytes().to_vec())
+    }
+
     /// Verifies a token's signature, algorithm, issuer, audience and expiry.
     pub fn verify(&self, token: &str, now: u64) -> Result<AccessClaims, TokenRejection> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejection::Malformed)?;
@@ -153,7 +166,6 @@ impl AccessTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::KeyBytes;
 
     fn key(kid: &str) -> SigningKey {
         SigningKey {
@@ -230,6 +242,14 @@ mod tests {
             tokens().verify(token.expose(), 1000),
             Err(TokenRejection::UnknownKey)
         );
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose() {
+        let tokens = tokens();
+        assert_eq!(tokens.derive_key("a"), tokens.derive_key("a"));
+        assert_ne!(tokens.derive_key("a"), tokens.derive_key("b"));
+        assert_eq!(tokens.derive_key("a").expose().len(), 32);
     }
 
     #[test]

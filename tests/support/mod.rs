@@ -6,7 +6,9 @@
     reason = "each test file uses a different part of the harness"
 )]
 
+pub mod in_process;
 pub mod neonpanel_standin;
+pub mod oauth_flow;
 
 use std::sync::Arc;
 
