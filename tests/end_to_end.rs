@@ -90,7 +90,10 @@ async fn oauth_client_connects_and_calls_neonpanel_tools() {
     let tools = mcp.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
     for expected in ["account_list_companies", "inventory_list_items"] {
-        assert!(names.contains(&expected), "tools/list lacks {expected}: {names:?}");
+        assert!(
+            names.contains(&expected),
+            "tools/list lacks {expected}: {names:?}"
+        );
     }
 
     let companies = mcp
@@ -98,7 +101,10 @@ async fn oauth_client_connects_and_calls_neonpanel_tools() {
         .await
         .unwrap();
     assert_ne!(companies.is_error, Some(true), "{companies:?}");
-    let structured = companies.structured_content.clone().expect("structured content");
+    let structured = companies
+        .structured_content
+        .clone()
+        .expect("structured content");
     let company_uuid = structured["data"][0]["uuid"]
         .as_str()
         .expect("the stand-in's first company has a uuid")

@@ -92,7 +92,10 @@ fn run_without(variable: &str) -> (i32, String) {
 fn missing_iat_stops_start_with_message() {
     let (code, stderr) = run_without("NEONPANEL_IAT");
     assert_eq!(code, 2);
-    assert!(stderr.contains("NEONPANEL_IAT is missing"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("NEONPANEL_IAT is missing"),
+        "stderr: {stderr}"
+    );
 }
 
 #[test]
@@ -142,13 +145,20 @@ async fn registered_client_survives_restart() {
             ("client_id", client_id.as_str()),
             ("redirect_uri", redirect_uri),
             ("state", "restart-state"),
-            ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
             ("code_challenge_method", "S256"),
         ])
         .send()
         .await
         .unwrap();
-    assert_eq!(consent.status(), 200, "the client registered before the restart is still known");
+    assert_eq!(
+        consent.status(),
+        200,
+        "the client registered before the restart is still known"
+    );
     let page = consent.text().await.unwrap();
     assert!(page.contains("Restart test"));
 }

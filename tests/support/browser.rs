@@ -25,7 +25,9 @@ impl Form {
     /// Parses the first form of an HTML page; `None` when there is none.
     pub fn parse(page: &str) -> Option<Self> {
         let start = page.find("<form")?;
-        let end = page[start..].find("</form>").map_or(page.len(), |end| start + end);
+        let end = page[start..]
+            .find("</form>")
+            .map_or(page.len(), |end| start + end);
         let form_html = &page[start..end];
         let open_tag = &form_html[..form_html.find('>')?];
         let attributes = parse_attributes(open_tag);
@@ -94,7 +96,11 @@ impl Form {
                 _ => pairs.push((field.name.clone(), field.value.clone())),
             }
         }
-        assert!(pressed, "the form has no {button} button: {:?}", self.fields);
+        assert!(
+            pressed,
+            "the form has no {button} button: {:?}",
+            self.fields
+        );
         pairs
     }
 }
@@ -145,10 +151,15 @@ fn parse_attributes(tag: &str) -> Vec<(String, String)> {
         chars.next();
     }
     loop {
-        while chars.peek().is_some_and(|(_, c)| c.is_whitespace() || *c == '/') {
+        while chars
+            .peek()
+            .is_some_and(|(_, c)| c.is_whitespace() || *c == '/')
+        {
             chars.next();
         }
-        let Some(&(name_start, _)) = chars.peek() else { break };
+        let Some(&(name_start, _)) = chars.peek() else {
+            break;
+        };
         let mut name_end = tag.len();
         while let Some(&(index, c)) = chars.peek() {
             if c == '=' || c.is_whitespace() || c == '/' {

@@ -39,7 +39,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use serde_json::{Value, json};
 
 use crate::clock::Clock;
-use crate::config::{Config, McpAuth, PublicUrls};
+use crate::config::{Config, PublicUrls};
 use crate::jwt::AccessTokens;
 use crate::neonpanel::NeonPanelClient;
 use crate::tools::Toolbox;
@@ -87,9 +87,6 @@ impl McpEndpoint {
             Arc::new(NeverSessionManager::default()),
             transport_config(urls),
         );
-        if matches!(config.mcp_auth, McpAuth::DangerouslyNone) {
-            tracing::warn!("authentication on /mcp is off (development mode)");
-        }
         let authenticator = Authenticator::new(
             tokens,
             config.mcp_auth.clone(),
