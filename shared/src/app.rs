@@ -10,6 +10,7 @@ use http::Method;
 
 use crate::clock::Clock;
 use crate::config::{Config, Secrets};
+use crate::cors;
 use crate::jwt::AccessTokens;
 use crate::mcp::McpEndpoint;
 use crate::neonpanel::NeonPanelClient;
@@ -66,6 +67,9 @@ impl App {
         let is_head = request.method() == Method::HEAD;
         let path = request.uri().path().to_owned();
         let method = request.method().clone();
+        if cors::is_preflight(&method, &path) {
+            return cors::preflight(&path);
+        }
 
         let mut response = match path.as_str() {
             "/.well-known/oauth-protected-resource"
@@ -94,6 +98,9 @@ impl App {
             _ => web::not_found(),
         };
 
+        if cors::path_is_open(&path) {
+            cors::allow_any_origin(&mut response);
+        }
         if is_head {
             *response.body_mut() = Bytes::new();
         }

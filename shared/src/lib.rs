@@ -8,6 +8,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod cors;
 pub mod jwt;
 pub mod local;
 pub mod mcp;

@@ -7,7 +7,7 @@
 //! the resource are byte-identical in every document and every token.
 
 use http::StatusCode;
-use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, HeaderValue};
+use http::header::{CACHE_CONTROL, HeaderValue};
 use serde_json::{Value, json};
 
 use super::client::{AuthMethod, GrantType};
@@ -70,8 +70,8 @@ impl Metadata {
     }
 }
 
-/// A JSON response any origin may read and cache for a few minutes. Browser
-/// based MCP clients fetch metadata from another origin, hence the CORS header.
+/// A JSON response caches may keep for a few minutes. The router adds the
+/// CORS headers that let browser-based clients read it.
 fn public_json(document: &Value) -> Response {
     let mut response = web::json(StatusCode::OK, document);
     let headers = response.headers_mut();
@@ -79,7 +79,6 @@ fn public_json(document: &Value) -> Response {
         CACHE_CONTROL,
         HeaderValue::from_static(METADATA_CACHE_CONTROL),
     );
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
 }
 
