@@ -78,7 +78,10 @@ async fn token_error_exposes_authenticate_header() {
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", "some-code"),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            (
+                "code_verifier",
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ),
             ("redirect_uri", "http://localhost:6274/oauth/callback"),
             ("client_id", "nobody"),
         ])

@@ -335,37 +335,14 @@ pub async fn obtain_tokens(server: &TestServer, client: &reqwest::Client) -> (Ap
     (approval, response.json().await.unwrap())
 }
 
-/// Extracts `name`/`value` of every `<input type="hidden">`, decoding HTML
-/// entities.
+/// Extracts `name`/`value` of every hidden input of the page's form, decoded.
 pub fn hidden_inputs(html: &str) -> Vec<(String, String)> {
-    let mut inputs = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<input") {
-        let tag_and_rest = &rest[start..];
-        let end = tag_and_rest.find('>').unwrap_or(tag_and_rest.len());
-        let tag = &tag_and_rest[..end];
-        if attribute(tag, "type").as_deref() == Some("hidden")
-            && let (Some(name), Some(value)) = (attribute(tag, "name"), attribute(tag, "value"))
-        {
-            inputs.push((name, value));
-        }
-        rest = &tag_and_rest[end..];
-    }
-    inputs
-}
-
-/// Reads a double-quoted attribute of one tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let marker = format!(" {name}=\"");
-    let start = tag.find(&marker)? + marker.len();
-    let length = tag[start..].find('"')?;
-    Some(unescape_html(&tag[start..start + length]))
-}
-
-fn unescape_html(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let Some(form) = super::browser::Form::parse(html) else {
+        return Vec::new();
+    };
+    form.fields
+        .into_iter()
+        .filter(|field| field.kind == "hidden")
+        .map(|field| (field.name, field.value))
+        .collect()
 }
