@@ -1,7 +1,7 @@
-//! The product's main job, driven by rmcp's OAuth client, a client library
-//! this project did not write: 401 → metadata discovery → dynamic client
-//! registration → consent approved by a person → token → `tools/list` →
-//! NeonPanel tool calls → refresh → another call with the new access token.
+//! The product's main job, driven by rmcp's OAuth client, which this project
+//! did not write. The flow runs 401, metadata discovery, dynamic client
+//! registration, consent approved by a person, token, `tools/list`, NeonPanel
+//! tool calls, refresh, and another call with the new access token.
 
 mod support;
 

@@ -108,7 +108,7 @@ impl App {
     }
 }
 
-/// Answers GET and HEAD with `build`, anything else with 405.
+/// Responds to GET and HEAD with `build`, and to anything else with 405.
 fn read_only(method: &Method, build: impl FnOnce() -> Response) -> Response {
     match *method {
         Method::GET | Method::HEAD => build(),

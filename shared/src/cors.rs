@@ -16,12 +16,13 @@ use http::{Method, StatusCode};
 
 use crate::web::{self, Response};
 
-/// Whether browser scripts from any origin may call `path`.
+/// Returns whether browser scripts from any origin may call `path`.
 pub fn path_is_open(path: &str) -> bool {
     path.starts_with("/.well-known/") || path == "/register" || path == "/token"
 }
 
-/// Answers a CORS preflight (`OPTIONS`) for an open path, without authentication.
+/// Builds the response to a CORS preflight (`OPTIONS`) for an open path,
+/// without authentication.
 pub fn preflight(path: &str) -> Response {
     let methods = if path.starts_with("/.well-known/") {
         "GET, HEAD, OPTIONS"
@@ -43,7 +44,7 @@ pub fn preflight(path: &str) -> Response {
     response
 }
 
-/// Whether the request is a preflight: `OPTIONS` on an open path.
+/// Returns whether the request is a preflight, an `OPTIONS` on an open path.
 pub fn is_preflight(method: &Method, path: &str) -> bool {
     method == Method::OPTIONS && path_is_open(path)
 }

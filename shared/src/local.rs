@@ -197,7 +197,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
         let (stream, peer) = match accepted {
             Ok(connection) => connection,
             Err(error) => {
-                tracing::warn!(%error, "accept failed");
+                // Accept fails when the process runs out of file descriptors;
+                // pausing lets open connections finish instead of spinning.
+                tracing::warn!(%error, "accept failed (retrying in 100 ms)");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
         };

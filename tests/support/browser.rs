@@ -68,7 +68,7 @@ impl Form {
         })
     }
 
-    /// The submit buttons' values, such as `approve` and `deny`.
+    /// Returns the submit buttons' values, such as `approve` and `deny`.
     pub fn submit_values(&self) -> Vec<String> {
         self.fields
             .iter()
@@ -77,7 +77,7 @@ impl Form {
             .collect()
     }
 
-    /// The pairs a browser posts: every non-button field, the text or
+    /// Builds the pairs a browser posts: every non-button field, the text or
     /// password fields filled with `typed`, and the one pressed button whose
     /// value contains `button`.
     pub fn submission(&self, typed: &str, button: &str) -> Vec<(String, String)> {
