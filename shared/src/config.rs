@@ -2,11 +2,20 @@
 //! derived from it, NeonPanel client settings, token lifetimes and the MCP
 //! authentication mode.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
 use crate::secret::{AccessCode, ApiKey, Iat, KeyBytes};
+
+/// Reads the NeonPanel IAT from where the operator keeps it: an environment
+/// variable or file locally, the Secrets Manager secret on Lambda.
+#[async_trait::async_trait]
+pub trait IatLoader: Send + Sync + std::fmt::Debug {
+    /// Reads the current IAT. The error message must never contain the IAT.
+    async fn load(&self) -> Result<Iat, String>;
+}
 
 /// Errors found while reading configuration. Messages name the setting at
 /// fault and never its value.
@@ -195,6 +204,9 @@ pub struct Secrets {
     pub previous_signing_key: Option<SigningKey>,
     /// Codes that let a person approve a connection on the consent page.
     pub access_codes: Vec<AccessCode>,
+    /// Reads the IAT again after NeonPanel rejects it, because the operator
+    /// may have rotated it. `None` keeps the IAT read at start-up.
+    pub iat_loader: Option<Arc<dyn IatLoader>>,
 }
 
 /// Settings of one running server.

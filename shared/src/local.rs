@@ -138,6 +138,7 @@ impl LocalSettings {
             current_signing_key,
             previous_signing_key: None,
             access_codes: self.access_codes.clone(),
+            iat_loader: None,
         })
     }
 }

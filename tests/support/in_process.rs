@@ -30,6 +30,7 @@ pub fn app(store: Arc<dyn Store>, clock: Arc<dyn Clock>, signing_key: KeyBytes) 
         },
         previous_signing_key: None,
         access_codes: vec![AccessCode::new(TEST_ACCESS_CODE)],
+        iat_loader: None,
     };
     App::new(&config, secrets, store, clock).unwrap()
 }

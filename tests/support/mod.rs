@@ -91,6 +91,7 @@ impl TestServer {
             current_signing_key: signing_key.clone(),
             previous_signing_key: None,
             access_codes: vec![AccessCode::new(TEST_ACCESS_CODE)],
+            iat_loader: None,
         };
         let data_dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new();
