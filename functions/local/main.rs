@@ -9,6 +9,7 @@ async fn main() {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     if let Err(message) = neonpanel_mcp::local::run_from_env().await {
         eprintln!("neonpanel-mcp-local: {message}");

@@ -34,6 +34,10 @@ use crate::secret::{AccessCode, ApiKey, Iat, KeyBytes, random_token};
 use crate::store::EmbeddedStore;
 use crate::web::{self, MAX_BODY_BYTES};
 
+/// How long a client may take to send a request body. A client that stalls
+/// longer gets 408, so it cannot hold a connection and its task open forever.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Default loopback port.
 pub const DEFAULT_PORT: u16 = 8787;
 
@@ -231,12 +235,27 @@ async fn handle(app: &App, request: http::Request<Incoming>) -> http::Response<F
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let (parts, body) = request.into_parts();
-        let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => {
+        let collected = tokio::time::timeout(
+            BODY_READ_TIMEOUT,
+            Limited::new(body, MAX_BODY_BYTES).collect(),
+        )
+        .await;
+        let response = match collected {
+            Ok(Ok(collected)) => {
                 let request = http::Request::from_parts(parts, collected.to_bytes());
                 app.handle(request).await
             }
             Err(_) => web::json(
+                StatusCode::REQUEST_TIMEOUT,
+                &serde_json::json!({
+                    "error": "invalid_request",
+                    "error_description": format!(
+                        "the request body did not arrive within {} seconds",
+                        BODY_READ_TIMEOUT.as_secs()
+                    ),
+                }),
+            ),
+            Ok(Err(_)) => web::json(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &serde_json::json!({
                     "error": "invalid_request",

@@ -10,6 +10,11 @@ pub const WRITE: &str = "neonpanel:write";
 /// Every scope this server knows, as advertised in `scopes_supported`.
 pub const SUPPORTED: [&str; 2] = [READ, WRITE];
 
+/// Scopes some clients add out of habit. They are dropped instead of
+/// rejected (RFC 6749 section 3.3 lets a server ignore requested scopes):
+/// this server always issues refresh tokens and is not an OpenID provider.
+const IGNORED: [&str; 2] = ["offline_access", "openid"];
+
 /// A set of known scopes, kept sorted so its string form is stable.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ScopeSet(BTreeSet<&'static str>);
@@ -25,8 +30,8 @@ impl ScopeSet {
         Self(BTreeSet::from([READ]))
     }
 
-    /// Parses a space-delimited `scope` parameter. A missing or blank value
-    /// means the default grant.
+    /// Parses a space-delimited `scope` parameter. A missing or blank value,
+    /// or one of ignored scopes only, means the default grant.
     pub fn parse_or_default(value: Option<&str>) -> Result<Self, UnknownScope> {
         let value = value.unwrap_or_default();
         if value.trim().is_empty() {
@@ -34,11 +39,17 @@ impl ScopeSet {
         }
         let mut scopes = BTreeSet::new();
         for token in value.split_ascii_whitespace() {
+            if IGNORED.contains(&token) {
+                continue;
+            }
             let known = SUPPORTED
                 .iter()
                 .find(|known| **known == token)
                 .ok_or_else(|| UnknownScope(token.to_owned()))?;
             scopes.insert(*known);
+        }
+        if scopes.is_empty() {
+            return Ok(Self::default_grant());
         }
         Ok(Self(scopes))
     }
@@ -92,6 +103,14 @@ mod tests {
             scopes.unwrap().to_string(),
             "neonpanel:read neonpanel:write"
         );
+    }
+
+    #[test]
+    fn habitual_scopes_are_ignored() {
+        let only_habitual = ScopeSet::parse_or_default(Some("openid offline_access"));
+        assert_eq!(only_habitual.unwrap().to_string(), READ);
+        let mixed = ScopeSet::parse_or_default(Some("offline_access neonpanel:write"));
+        assert_eq!(mixed.unwrap().to_string(), WRITE);
     }
 
     #[test]

@@ -154,14 +154,14 @@ fn required(form: &Params, name: &str) -> Result<String, TokenError> {
         .ok_or_else(|| TokenError::InvalidRequest(format!("{name} is missing")))
 }
 
-/// Reads `code_verifier`. A missing verifier is `invalid_grant`, because the
-/// code was bound to a challenge and cannot be redeemed without it; a
-/// verifier that breaks the RFC 7636 grammar is `invalid_request`.
+/// Reads `code_verifier`. A missing verifier is `invalid_grant`, because every
+/// code this server issues is bound to a PKCE challenge. A verifier that
+/// breaks the RFC 7636 grammar is `invalid_request`.
 fn read_verifier(form: &Params) -> Result<CodeVerifier, TokenError> {
     let value = form.first("code_verifier").unwrap_or_default();
     if value.is_empty() {
         return Err(TokenError::InvalidGrant(
-            "code_verifier is required because the code was issued with a PKCE challenge".into(),
+            "code_verifier is required: this server issues every code with a PKCE challenge".into(),
         ));
     }
     parse_verifier(value).map_err(|error| TokenError::InvalidRequest(error.to_string()))
