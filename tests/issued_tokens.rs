@@ -110,3 +110,66 @@ async fn expired_access_token_is_challenged() {
     let challenge = response.headers()["www-authenticate"].to_str().unwrap();
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
 }
+
+#[tokio::test]
+async fn reused_code_revokes_its_refresh_token() {
+    let server = TestServer::start().await;
+    let browser = support::http_client();
+    let (approval, tokens) = obtain_tokens(&server, &browser).await;
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+
+    let reuse = support::oauth_flow::redeem(&server, &browser, &approval).await;
+    assert_eq!(reuse.status(), 400);
+
+    let refresh = post_token(
+        &server,
+        &browser,
+        &approval.registered,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ],
+    )
+    .await;
+    assert_eq!(refresh.status(), 400, "the reused code's grant is revoked");
+    let error: serde_json::Value = refresh.json().await.unwrap();
+    assert_eq!(error["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn reused_code_revokes_rotated_successors() {
+    let server = TestServer::start().await;
+    let browser = support::http_client();
+    let (approval, tokens) = obtain_tokens(&server, &browser).await;
+    let rotated = post_token(
+        &server,
+        &browser,
+        &approval.registered,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(rotated.status(), 200);
+    let rotated: serde_json::Value = rotated.json().await.unwrap();
+
+    let reuse = support::oauth_flow::redeem(&server, &browser, &approval).await;
+    assert_eq!(reuse.status(), 400);
+
+    let refresh = post_token(
+        &server,
+        &browser,
+        &approval.registered,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rotated["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refresh.status(),
+        400,
+        "the rotated successor is revoked too"
+    );
+}

@@ -13,11 +13,13 @@
 use std::collections::HashSet;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use hmac::{Hmac, Mac as _};
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use sha2::Sha256;
 
 use super::AuthorizationServer;
 use super::authorize::{CodeGrant, resource_is_allowed};
@@ -329,11 +331,14 @@ async fn redeem_code(
     };
     let client_id = client.client_id.as_str();
 
-    let record = server
+    let taken = server
         .store
         .take(Collection::AuthorizationCodes, &hash_secret(code.expose()))
-        .await?
-        .ok_or_else(invalid_code)?;
+        .await?;
+    let Some(record) = taken else {
+        revoke_grant_of_reused_code(server, client_id, &code).await?;
+        return Err(invalid_code());
+    };
     let grant: CodeGrant = decode(&record, "authorization code")?;
 
     if grant.client_id != client.client_id {
@@ -373,7 +378,8 @@ async fn redeem_code(
             sub: grant.sub.clone(),
             replaced_by: None,
         };
-        Some(store_refresh_token(server, &family).await?.0)
+        let first_token = first_refresh_token(server, &code);
+        Some(store_refresh_token(server, &family, first_token).await?.0)
     } else {
         None
     };
@@ -450,7 +456,8 @@ async fn rotate_refresh_token(
         replaced_by: None,
         ..grant.clone()
     };
-    let (new_token, new_key) = store_refresh_token(server, &successor).await?;
+    let (new_token, new_key) =
+        store_refresh_token(server, &successor, RefreshToken::new(random_token())).await?;
     let rotated = RefreshGrant {
         replaced_by: Some(new_key),
         ..grant.clone()
@@ -517,12 +524,61 @@ async fn revoke_family(
     Ok(())
 }
 
-/// Stores a new refresh token for `grant` and returns it with its key.
+/// Derives the first refresh token of a grant from its authorization code.
+///
+/// The value is an HMAC under a key derived from the signing key, so only
+/// this server can compute it, and it lets a reused code find the tokens it
+/// produced without storing a link on the happy path.
+fn first_refresh_token(server: &AuthorizationServer, code: &AuthorizationCode) -> RefreshToken {
+    let key = server
+        .tokens
+        .derive_key("refresh token from authorization code");
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.expose())
+        .expect("HMAC-SHA256 accepts keys of any length");
+    mac.update(code.expose().as_bytes());
+    RefreshToken::new(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Revokes the refresh tokens issued for a code that is presented again
+/// after its redemption (RFC 6749 section 4.1.2; OAuth 2.1 section 4.1.3).
+/// A code that was never redeemed, or whose grant is already gone, changes
+/// nothing.
+async fn revoke_grant_of_reused_code(
+    server: &AuthorizationServer,
+    client_id: &str,
+    code: &AuthorizationCode,
+) -> Result<(), TokenError> {
+    let first = first_refresh_token(server, code);
+    let first_key = hash_secret(first.expose());
+    let Some(record) = server
+        .store
+        .get(Collection::RefreshTokens, &first_key)
+        .await?
+    else {
+        return Ok(());
+    };
+    let grant: RefreshGrant = decode(&record, "refresh token")?;
+    if grant.client_id != client_id {
+        return Ok(());
+    }
+    server
+        .store
+        .delete(Collection::RefreshTokens, &first_key)
+        .await?;
+    revoke_family(server, &grant).await?;
+    tracing::warn!(
+        client_id,
+        "authorization code reused (tokens issued for it revoked)"
+    );
+    Ok(())
+}
+
+/// Stores `token` as a refresh token for `grant` and returns it with its key.
 async fn store_refresh_token(
     server: &AuthorizationServer,
     grant: &RefreshGrant,
+    token: RefreshToken,
 ) -> Result<(RefreshToken, String), TokenError> {
-    let token = RefreshToken::new(random_token());
     let key = hash_secret(token.expose());
     let value = serde_json::to_vec(grant).expect("a refresh grant always serializes");
     let expires_at = server.clock.now() + server.lifetimes.refresh_token.as_secs();
