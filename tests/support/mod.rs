@@ -24,6 +24,9 @@ use tokio::sync::oneshot;
 
 /// The IAT every test server sends to NeonPanel.
 pub const TEST_IAT: &str = "np-test-iat-7f3a9c";
+/// Tools in `tools/list`: one per NeonPanel API operation (59), plus
+/// ChatGPT's `search` and `fetch`.
+pub const TOOL_COUNT: usize = 61;
 /// The consent access code of every test server.
 pub const TEST_ACCESS_CODE: &str = "let-me-in-2718";
 

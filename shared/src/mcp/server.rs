@@ -5,12 +5,13 @@ use std::borrow::Cow;
 
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, MetaObject, PaginatedRequestParams, ProtocolVersion,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
 
-use super::auth::Caller;
+use super::auth::{Caller, insufficient_scope_challenge};
 use crate::tools::Toolbox;
 
 /// Server name announced in `serverInfo`.
@@ -50,12 +51,18 @@ in NeonPanel.";
 #[derive(Clone, Debug)]
 pub struct NeonPanelServer {
     toolbox: Toolbox,
+    /// Quoted into the step-up challenge of a tool result.
+    resource_metadata: String,
 }
 
 impl NeonPanelServer {
-    /// Creates a handler over `toolbox`.
-    pub fn new(toolbox: Toolbox) -> Self {
-        Self { toolbox }
+    /// Creates a handler over `toolbox`; `resource_metadata` is the
+    /// protected resource metadata URL.
+    pub fn new(toolbox: Toolbox, resource_metadata: String) -> Self {
+        Self {
+            toolbox,
+            resource_metadata,
+        }
     }
 }
 
@@ -110,7 +117,7 @@ impl rmcp::ServerHandler for NeonPanelServer {
     ) -> Result<CallToolResponse, ErrorData> {
         // An unknown tool is a protocol error (JSON-RPC -32602), as the MCP
         // tools specification requires, and everything after this is a tool result.
-        let Some(spec) = self.toolbox.spec(&request.name) else {
+        let Some(entry) = self.toolbox.find(&request.name) else {
             return Err(ErrorData::invalid_params(
                 format!(
                     "unknown tool {:?}; call tools/list for the available tools",
@@ -128,21 +135,48 @@ impl rmcp::ServerHandler for NeonPanelServer {
                 None,
             ));
         };
-        // TODO(scopes): reject a tool whose spec.access.required_scope() the
-        // caller was not granted. Every tool today needs neonpanel:read, which
-        // every issued token carries, so the check matters once write tools exist.
+
+        // The endpoint already answers a write call without the write scope
+        // with HTTP 403; this check covers any other way in, with the
+        // tool-result form of the same challenge that ChatGPT also reads.
+        let required = entry.access().required_scopes();
+        if !caller.has_scopes(required) {
+            tracing::info!(
+                tool = entry.name(),
+                caller = caller_label(caller),
+                "tool call rejected (insufficient scope)"
+            );
+            return Ok(insufficient_scope_result(required, &self.resource_metadata).into());
+        }
         tracing::info!(
-            tool = spec.name,
+            tool = entry.name(),
             caller = caller_label(caller),
             "tool called"
         );
 
         Ok(self
             .toolbox
-            .call(spec, request.arguments.as_ref())
+            .call(entry, request.arguments.as_ref())
             .await
             .into())
     }
+}
+
+/// Builds the error result of a call without the scopes it needs, carrying
+/// the challenge under `_meta["mcp/www_authenticate"]`, where ChatGPT looks
+/// for it.
+fn insufficient_scope_result(scopes: &[&str], resource_metadata: &str) -> CallToolResult {
+    let mut result = CallToolResult::error(vec![ContentBlock::text(format!(
+        "this tool changes NeonPanel data, and this connection was granted read access only;          reconnect and choose \"read and write\" on the consent page to grant {}",
+        scopes.join(" ")
+    ))]);
+    let mut meta = JsonObject::new();
+    meta.insert(
+        "mcp/www_authenticate".into(),
+        serde_json::json!([insufficient_scope_challenge(scopes, resource_metadata)]),
+    );
+    result.meta = Some(MetaObject(meta));
+    result
 }
 
 /// Names the caller in log lines without any credential.
