@@ -133,14 +133,19 @@ impl TestServer {
     /// default read scope. Tokens come from the endpoint's own verifier
     /// until the authorization server can issue them.
     pub fn access_token(&self) -> String {
+        self.access_token_with(&ScopeSet::default_grant())
+    }
+
+    /// Issues an access token like [`TestServer::access_token`], with the
+    /// read and write scopes.
+    pub fn write_access_token(&self) -> String {
+        self.access_token_with(&ScopeSet::read_write())
+    }
+
+    /// Issues an access token `/mcp` accepts with `scopes`.
+    pub fn access_token_with(&self, scopes: &ScopeSet) -> String {
         let tokens = self.app.mcp.access_tokens();
-        let (token, _) = tokens.issue(
-            "operator",
-            "test-client",
-            &ScopeSet::default_grant(),
-            self.now(),
-            3600,
-        );
+        let (token, _) = tokens.issue("operator", "test-client", scopes, self.now(), 3600);
         token.expose().to_owned()
     }
 
