@@ -32,17 +32,19 @@ const TOOL_LIST_TTL_MS: u64 = 5 * 60 * 1000;
 
 /// Guidance for the model, sent as `instructions`.
 const INSTRUCTIONS: &str = "\
-This server reads a seller's NeonPanel account: companies, inventory items, warehouses, stock \
-balances, revenue and cost of goods sold.
-Start with account_list_companies. Every other tool except financials_get_revenue_and_cogs needs \
-a company's `uuid` as `companyUuid`; the numeric company `id` does not work there.
+This server works with a seller's NeonPanel account: companies, inventory items, products, \
+listings, warehouses, stock balances, costs, forecasting settings, and documents such as \
+inventory orders, bills, invoices, shipments, assembly orders and adjustments.
+Start with account_list_companies. Company tools take `companyUuid`: the company's `uuid`, or its \
+numeric `id`.
 To find a product, call inventory_list_items with `search` (SKU, ASIN, FNSKU or name), then pass \
-its numeric `id` as `inventoryId` to inventory_get_details for per-warehouse stock. For \
-everything one warehouse holds, list warehouses with inventory_list_warehouses and call \
-inventory_get_warehouse_balances with its `uuid`.
-Lists are paginated: read `current_page` and `last_page` and ask for the next `page` when needed. \
-Dates are YYYY-MM-DD. Amounts carry their own currency; do not add amounts in different \
-currencies.
+its numeric `id` as `inventoryId` to inventory_get_details for per-warehouse stock. `search` and \
+`fetch` look across items, products, listings and documents at once.
+Tools that create, update or delete need read and write access; confirm such changes with the \
+person first. Updates replace the fields and line items they are given.
+Lists are paginated: read `current_page` and `last_page` and ask for the next `page` when the \
+tool takes one. Dates are YYYY-MM-DD. Amounts carry their own currency; do not add amounts in \
+different currencies.
 If a tool returns an error, read its message: it names the argument to fix or says what failed \
 in NeonPanel.";
 
@@ -185,5 +187,28 @@ fn caller_label(caller: &Caller) -> String {
         Caller::Token(claims) => format!("client {}", claims.client_id),
         Caller::ApiKey => "development API key".to_owned(),
         Caller::Unauthenticated => "unauthenticated".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_result_carries_step_up_challenge() {
+        let metadata = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp";
+        let result = insufficient_scope_result(&["neonpanel:read", "neonpanel:write"], metadata);
+        assert_eq!(result.is_error, Some(true));
+        let meta = result.meta.unwrap();
+        let challenge = meta.0["mcp/www_authenticate"][0].as_str().unwrap();
+        assert!(
+            challenge.contains(r#"error="insufficient_scope""#),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains(r#"scope="neonpanel:read neonpanel:write""#),
+            "{challenge}"
+        );
+        assert!(challenge.contains(metadata), "{challenge}");
     }
 }
