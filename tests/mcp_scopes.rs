@@ -1,5 +1,5 @@
 //! The scope rule on `/mcp`: tools that change NeonPanel data need
-//! `neonpanel:write`, and a caller without it gets the MCP step-up answer
+//! `neonpanel:write`, and a caller without it gets the MCP step-up response
 //! (403 with an `insufficient_scope` challenge) before anything reaches
 //! NeonPanel.
 

@@ -36,7 +36,7 @@ async fn search_finds_records_across_kinds() {
     let results = result["structuredContent"]["results"].as_array().unwrap();
 
     // The fixtures hold two records of each of the seven kinds for the one
-    // reachable company; the second company answers 403 and adds nothing.
+    // reachable company. The second company returns 403 and adds nothing.
     assert_eq!(results.len(), 14, "{results:#?}");
     let first_item = &results[0];
     assert_eq!(
@@ -194,7 +194,7 @@ async fn pages_pass_through_and_name_the_next() {
     let request = &standin.requests()[0];
     assert_eq!(request.query.as_deref(), Some("page=2&per_page=10"));
 
-    // A list whose operation takes no page parameter says how to see more.
+    // A list whose operation takes no page parameter explains how to see more.
     let orders = server
         .call_tool(
             "project_management_list_inventory_orders",

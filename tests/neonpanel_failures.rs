@@ -1,6 +1,6 @@
 //! NeonPanel failures a person can act on: a rotated IAT, unreachable
 //! records, validation errors, rate limits, server errors, timeouts and
-//! oversized answers, each through `/mcp` against the stand-in.
+//! oversized responses, each through `/mcp` against the stand-in.
 
 mod support;
 
@@ -164,7 +164,7 @@ async fn forbidden_and_missing_records_name_the_credential() {
             "{tool}: {text}"
         );
     }
-    // 403 and 404 are final answers, not retried.
+    // 403 and 404 are final, so they are not retried.
     assert_eq!(standin.requests().len(), 2);
 }
 
@@ -320,7 +320,8 @@ async fn oversized_result_is_cut_with_a_note() {
         .as_array()
         .unwrap()
         .len();
-    assert!(kept > 0 && kept < 2000, "{kept}");
+    assert!(kept > 0, "nothing was kept");
+    assert!(kept < 2000, "nothing was cut");
     let note = result["structuredContent"]["truncated"].as_str().unwrap();
     assert!(
         note.contains(&format!("first {kept} of 2000 records")),

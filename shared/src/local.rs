@@ -50,7 +50,7 @@ pub struct LocalSettings {
     pub port: u16,
     /// Folder of the embedded store and the signing key.
     pub data_dir: PathBuf,
-    /// Where the IAT is read again after NeonPanel rejects it.
+    /// The source the IAT is read from again after NeonPanel rejects it.
     pub iat_loader: LocalIatLoader,
 }
 

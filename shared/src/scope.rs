@@ -30,8 +30,8 @@ impl ScopeSet {
         Self(BTreeSet::from([READ, WRITE]))
     }
 
-    /// The same set, with read added when it holds write: changing data
-    /// through the tools starts with reading it.
+    /// Returns the same set with read added when it contains write, because
+    /// changing data through the tools starts with reading it.
     pub fn with_implied(mut self) -> Self {
         if self.0.contains(WRITE) {
             self.0.insert(READ);
@@ -39,7 +39,7 @@ impl ScopeSet {
         self
     }
 
-    /// The scopes in both sets.
+    /// Returns the scopes in both sets.
     pub fn intersection(&self, other: &ScopeSet) -> Self {
         Self(self.0.intersection(&other.0).copied().collect())
     }

@@ -41,7 +41,7 @@ pub struct Options {
     pub mcp_auth: McpAuth,
     /// Public base URL; defaults to `http://127.0.0.1:PORT`.
     pub public_url: Option<String>,
-    /// Re-reads the IAT after NeonPanel answers 401; defaults to none.
+    /// Loader that re-reads the IAT after NeonPanel returns 401; defaults to none.
     pub iat_loader: Option<Arc<dyn IatLoader>>,
     /// Whole-request timeout of one NeonPanel attempt; defaults to 30 seconds.
     pub neonpanel_timeout: Option<Duration>,

@@ -1,7 +1,7 @@
 //! A stand-in for the NeonPanel API on a loopback port. It serves every
 //! operation of the API from JSON fixtures, accepts only its current IAT,
-//! records every request it receives, and can be set to answer an operation
-//! differently.
+//! records every request it receives, and can be set to respond to an
+//! operation differently.
 //!
 //! Every request is checked against NeonPanel's published OpenAPI document
 //! (method, path parameters, query parameters, JSON body). A request that
@@ -820,7 +820,7 @@ pub fn check_request(
         }
         (false, Some(body)) => {
             // TODO(openapi): the document declares no body for product
-            // creation and update; the stand-in accepts the fields of the
+            // creation and update. The stand-in accepts the fields of the
             // Product resource there, and no body anywhere else.
             let resource = resource_properties(document, definition);
             match (body.as_object(), resource) {
@@ -839,7 +839,7 @@ pub fn check_request(
     problems
 }
 
-/// The property names of the operation's 200 response object.
+/// Returns the property names of the operation's 200 response object.
 fn resource_properties(document: &Value, definition: &Value) -> Option<Vec<String>> {
     let schema = &definition["responses"]["200"]["content"]["application/json"]["schema"];
     let schema = resolve(document, schema);

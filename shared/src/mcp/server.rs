@@ -138,9 +138,9 @@ impl rmcp::ServerHandler for NeonPanelServer {
             ));
         };
 
-        // The endpoint already answers a write call without the write scope
-        // with HTTP 403; this check covers any other way in, with the
-        // tool-result form of the same challenge that ChatGPT also reads.
+        // The endpoint already rejects a write call without the write scope
+        // with HTTP 403. This check covers any other way in, with the
+        // tool-result form of the same challenge, which ChatGPT also reads.
         let required = entry.access().required_scopes();
         if !caller.has_scopes(required) {
             tracing::info!(
