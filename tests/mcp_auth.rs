@@ -218,5 +218,8 @@ async fn no_auth_mode_serves_without_token() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["result"]["tools"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        body["result"]["tools"].as_array().unwrap().len(),
+        support::TOOL_COUNT
+    );
 }

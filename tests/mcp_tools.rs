@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::{Value, json};
 use support::neonpanel_standin::{
-    COMPANY_UUID, INVENTORY_ID, NeonPanelStandIn, Operation, WAREHOUSE_UUID,
+    COMPANY_UUID, INVENTORY_ID, NeonPanelStandIn, WAREHOUSE_UUID, op,
 };
 use support::{Options, TEST_IAT, TestServer};
 
@@ -29,8 +29,57 @@ fn text_of(result: &Value) -> String {
         .join("\n")
 }
 
+/// Tool names the earlier NeonPanel MCP server published; prompts use them.
+const PUBLISHED_NAMES: &[&str] = &[
+    "account_list_companies",
+    "account_list_reports",
+    "account_get_report_details",
+    "account_list_permissions",
+    "account_get_companies_with_permission",
+    "inventory_list_items",
+    "inventory_get_details",
+    "inventory_list_warehouses",
+    "inventory_get_warehouse_balances",
+    "inventory_get_listing_details_by_asin",
+    "forecasting_get_company_settings",
+    "forecasting_update_company_settings",
+    "cogs_get_inventory_landed_cost",
+    "cogs_get_inventory_cogs",
+    "import_get_instructions",
+    "import_create_documents",
+    "import_create_documents_by_pdf",
+    "import_check_status",
+    "financials_get_revenue_and_cogs",
+    "project_management_list_payment_requests",
+    "project_management_update_payment_request",
+    "project_management_list_vendors",
+    "project_management_list_services",
+    "project_management_list_payment_terms",
+    "project_management_list_sales_channels",
+];
+
+/// The HTTP method a tool's verb stands for, which its annotations follow.
+fn method_of(name: &str) -> &'static str {
+    let verb = if name == "search" || name == "fetch" {
+        "get"
+    } else {
+        name.split('_')
+            .find(|word| {
+                ["list", "get", "create", "update", "delete", "sync", "check"].contains(word)
+            })
+            .unwrap_or_else(|| panic!("{name} has no verb"))
+    };
+    match verb {
+        "list" | "get" | "check" => "GET",
+        "create" | "sync" => "POST",
+        "update" => "PUT",
+        "delete" => "DELETE",
+        _ => unreachable!(),
+    }
+}
+
 #[tokio::test]
-async fn tools_list_shows_six_described_tools() {
+async fn tools_list_describes_every_operation() {
     let (_standin, server) = start().await;
     let response = server
         .mcp_post(Some(&server.access_token()), Some("2025-06-18"))
@@ -45,17 +94,25 @@ async fn tools_list_shows_six_described_tools() {
         .iter()
         .map(|tool| tool["name"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "account_list_companies",
-            "inventory_list_items",
-            "inventory_get_details",
-            "inventory_list_warehouses",
-            "inventory_get_warehouse_balances",
-            "financials_get_revenue_and_cogs",
-        ]
-    );
+    assert_eq!(names.len(), support::TOOL_COUNT);
+    for published in PUBLISHED_NAMES {
+        assert!(names.contains(published), "{published} is missing");
+    }
+    for prefix in [
+        "inventory_orders",
+        "bills",
+        "invoices",
+        "adjustments",
+        "shipments",
+        "assembly_orders",
+    ] {
+        for verb in ["list", "get", "create", "update"] {
+            let name = format!("project_management_{verb}_{prefix}");
+            assert!(names.contains(&name.as_str()), "{name} is missing");
+        }
+    }
+    assert!(names.contains(&"search") && names.contains(&"fetch"));
+
     for tool in tools {
         let name = tool["name"].as_str().unwrap();
         let schema = &tool["inputSchema"];
@@ -64,15 +121,35 @@ async fn tools_list_shows_six_described_tools() {
             "{name}: input schema is not valid JSON Schema: {schema}"
         );
         assert_eq!(schema["type"], "object", "{name}");
-        assert!(tool["description"].as_str().unwrap().len() > 80, "{name}");
+        assert!(tool["description"].as_str().unwrap().len() > 50, "{name}");
         assert!(tool["title"].is_string(), "{name}");
+        if let Some(output) = tool.get("outputSchema") {
+            assert!(
+                jsonschema::draft202012::meta::is_valid(output),
+                "{name}: output schema is not valid JSON Schema"
+            );
+        }
 
+        let method = method_of(name);
         let annotations = &tool["annotations"];
         assert_eq!(annotations["title"], tool["title"], "{name}");
-        assert_eq!(annotations["readOnlyHint"], true, "{name}");
-        assert_eq!(annotations["destructiveHint"], false, "{name}");
-        assert_eq!(annotations["idempotentHint"], true, "{name}");
+        assert_eq!(annotations["readOnlyHint"], method == "GET", "{name}");
+        assert_eq!(
+            annotations["destructiveHint"],
+            method == "PUT" || method == "DELETE",
+            "{name}"
+        );
+        assert_eq!(annotations["idempotentHint"], method != "POST", "{name}");
         assert_eq!(annotations["openWorldHint"], false, "{name}");
+
+        let scopes = &tool["_meta"]["securitySchemes"][0];
+        assert_eq!(scopes["type"], "oauth2", "{name}");
+        let expected_scopes = if method == "GET" {
+            json!(["neonpanel:read"])
+        } else {
+            json!(["neonpanel:read", "neonpanel:write"])
+        };
+        assert_eq!(scopes["scopes"], expected_scopes, "{name}");
 
         for (property, definition) in schema["properties"].as_object().unwrap() {
             assert!(
@@ -126,44 +203,48 @@ async fn each_tool_returns_neonpanel_data() {
         (
             "account_list_companies",
             json!({}),
-            Operation::ListCompanies,
+            op("account_list_companies"),
             "2 companies (page 1 of 1)",
         ),
         (
             "inventory_list_items",
             json!({ "companyUuid": COMPANY_UUID, "search": "bamboo" }),
-            Operation::ListInventoryItems,
-            "2 inventory items (page 1 of 3)",
+            op("inventory_list_items"),
+            "2 inventory items (page 1 of 3; pass page 2 for the next)",
         ),
         (
             "inventory_get_details",
             json!({ "companyUuid": COMPANY_UUID, "inventoryId": INVENTORY_ID }),
-            Operation::InventoryBalances,
+            op("inventory_get_details"),
             "Bamboo Cutting Board, Large (SKU HLG-BCB-L): 3580 units in 3 warehouses on 2024-06-30",
         ),
         (
             "inventory_list_warehouses",
             json!({ "companyUuid": COMPANY_UUID }),
-            Operation::ListWarehouses,
+            op("inventory_list_warehouses"),
             "3 warehouses (page 1 of 1)",
         ),
         (
             "inventory_get_warehouse_balances",
             json!({ "companyUuid": COMPANY_UUID, "warehouseUuid": WAREHOUSE_UUID, "per_page": 10 }),
-            Operation::WarehouseBalances,
-            "2 inventory balances (page 1 of 2)",
+            op("inventory_get_warehouse_balances"),
+            "2 inventory balances (page 1 of 2; pass page 2 for the next)",
         ),
         (
             "financials_get_revenue_and_cogs",
             json!({ "start_date": "2024-01-01", "end_date": "2024-06-30", "periodicity": "quarterly" }),
-            Operation::RevenueAndCogs,
+            op("financials_get_revenue_and_cogs"),
             "2 revenue and COGS rows",
         ),
     ];
     for (name, arguments, operation, summary) in cases {
         let result = server.call_tool(name, arguments).await;
         assert_eq!(result["isError"], false, "{name}: {result}");
-        assert_eq!(result["structuredContent"], operation.fixture(), "{name}");
+        assert_eq!(
+            Some(result["structuredContent"].clone()),
+            operation.fixture(),
+            "{name}"
+        );
         assert_eq!(result["content"][0]["text"], summary, "{name}");
     }
 
@@ -313,12 +394,12 @@ async fn unknown_tool_is_protocol_error() {
 async fn neonpanel_errors_become_tool_errors() {
     let (standin, server) = start().await;
     standin.fail(
-        Operation::ListWarehouses,
+        op("inventory_list_warehouses"),
         403,
         json!({ "message": "You do not have access to this company." }),
     );
     standin.fail(
-        Operation::RevenueAndCogs,
+        op("financials_get_revenue_and_cogs"),
         422,
         json!({
             "message": "The end date field must be a date after or equal to start date.",
@@ -326,7 +407,7 @@ async fn neonpanel_errors_become_tool_errors() {
         }),
     );
     standin.fail(
-        Operation::ListCompanies,
+        op("account_list_companies"),
         500,
         json!({ "message": "Server Error" }),
     );
@@ -374,7 +455,7 @@ async fn neonpanel_errors_become_tool_errors() {
 async fn rejected_iat_asks_operator_to_renew() {
     let (standin, server) = start().await;
     standin.fail(
-        Operation::ListCompanies,
+        op("account_list_companies"),
         401,
         json!({ "message": "Unauthenticated." }),
     );

@@ -125,7 +125,7 @@ async fn accept_variants_all_get_json() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(
             body["result"]["tools"].as_array().unwrap().len(),
-            6,
+            support::TOOL_COUNT,
             "Accept {accept:?}"
         );
     }
@@ -246,7 +246,7 @@ async fn initialize_revisions_negotiate_their_version() {
         let listed: Value = listed.json().await.unwrap();
         assert_eq!(
             listed["result"]["tools"].as_array().unwrap().len(),
-            6,
+            support::TOOL_COUNT,
             "{version}"
         );
     }
@@ -305,7 +305,7 @@ async fn stateless_2026_revision_lists_and_calls_tools() {
     let listed: Value = listed.json().await.unwrap();
     assert_eq!(
         listed["result"]["tools"].as_array().unwrap().len(),
-        6,
+        support::TOOL_COUNT,
         "{listed}"
     );
 

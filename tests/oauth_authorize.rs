@@ -13,7 +13,7 @@ use support::in_process::{self, CountingStore};
 use support::oauth_flow::{
     CHATGPT_REDIRECT_URI, FORM_TYPE, Pkce, RegisteredClient, approve, authorize_url,
     authorize_url_with, form_body, open_consent, param, post_registration, redirect_params,
-    register_client, submit_consent,
+    register_client, submit_consent, submit_consent_with_access,
 };
 use support::{TEST_ACCESS_CODE, TestServer, http_client};
 
@@ -549,4 +549,65 @@ async fn authorization_touches_storage_twice() {
         2,
         "approval reads the client and writes the code"
     );
+}
+
+/// Runs the flow for a client asking for `scope`, answers the consent page
+/// with `access`, and returns the scope the token endpoint grants.
+async fn granted_scope(scope: &str, access: Option<&str>) -> (String, String) {
+    let server = TestServer::start().await;
+    let client = http_client();
+    let registered = public_client(&server, &client).await;
+    let pkce = Pkce::new();
+    let url = authorize_url(&server, &registered, &pkce, STATE, &[("scope", scope)]);
+    let page = open_consent(&client, &url).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    let response = submit_consent_with_access(
+        &server,
+        &client,
+        &page,
+        Some(TEST_ACCESS_CODE),
+        "approve",
+        access,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let params = redirect_params(&response).unwrap();
+    let code = param(&params, "code").unwrap().to_owned();
+    let token = support::oauth_flow::post_token(
+        &server,
+        &client,
+        &registered,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", &registered.redirect_uri),
+            ("code_verifier", &pkce.verifier),
+        ],
+    )
+    .await;
+    assert_eq!(token.status(), 200);
+    let body: serde_json::Value = token.json().await.unwrap();
+    (body["scope"].as_str().unwrap().to_owned(), page.html)
+}
+
+#[tokio::test]
+async fn consent_grants_write_when_chosen() {
+    let (scope, html) = granted_scope("neonpanel:read neonpanel:write", Some("read_write")).await;
+    assert_eq!(scope, "neonpanel:read neonpanel:write");
+    assert!(html.contains("Read and write"), "{html}");
+}
+
+#[tokio::test]
+async fn consent_read_only_choice_drops_write() {
+    let (scope, _) = granted_scope("neonpanel:read neonpanel:write", Some("read")).await;
+    assert_eq!(scope, "neonpanel:read");
+    let (scope, _) = granted_scope("neonpanel:write", None).await;
+    assert_eq!(scope, "neonpanel:read");
+}
+
+#[tokio::test]
+async fn read_request_cannot_be_widened_on_consent() {
+    let (scope, html) = granted_scope("neonpanel:read", Some("read_write")).await;
+    assert_eq!(scope, "neonpanel:read");
+    assert!(!html.contains("Read and write"), "{html}");
 }

@@ -50,7 +50,8 @@ impl App {
             secrets.previous_signing_key.clone(),
         );
         let neonpanel = NeonPanelClient::new(&config.neonpanel, secrets.iat.clone())
-            .map_err(|error| StartError::NeonPanel(error.to_string()))?;
+            .map_err(|error| StartError::NeonPanel(error.to_string()))?
+            .with_iat_loader(secrets.iat_loader.clone());
         let oauth = AuthorizationServer::new(
             config,
             store,

@@ -166,8 +166,21 @@ pub struct NeonPanelSettings {
     pub base_url: Url,
     /// TCP and TLS connect timeout. Defaults to 5 seconds.
     pub connect_timeout: Duration,
-    /// Whole-request timeout. Defaults to 30 seconds.
+    /// Whole-request timeout of one attempt. Defaults to 30 seconds.
     pub request_timeout: Duration,
+    /// How many times a failed read (429, 5xx, timeout, lost connection) is
+    /// repeated. Writes are never repeated. Defaults to 2.
+    pub max_retries: u32,
+    /// Wait before the first repeat, doubled for each further one. Defaults
+    /// to 500 milliseconds.
+    pub retry_delay: Duration,
+    /// Longest wait between attempts, also capping NeonPanel's
+    /// `Retry-After`. Defaults to 5 seconds.
+    pub max_retry_delay: Duration,
+    /// No repeat starts later than this after the first attempt, so a
+    /// failing call ends within the time a client waits. Defaults to 20
+    /// seconds.
+    pub retry_window: Duration,
 }
 
 impl Default for NeonPanelSettings {
@@ -176,6 +189,10 @@ impl Default for NeonPanelSettings {
             base_url: Url::parse(DEFAULT_NEONPANEL_URL).expect("the default NeonPanel URL parses"),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
+            max_retries: 2,
+            retry_delay: Duration::from_millis(500),
+            max_retry_delay: Duration::from_secs(5),
+            retry_window: Duration::from_secs(20),
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! | variable | meaning |
 //! |---|---|
-//! | `NEONPANEL_IAT` or `NEONPANEL_IAT_FILE` | the NeonPanel IAT, or a file holding it (required) |
+//! | `NEONPANEL_IAT` or `NEONPANEL_IAT_FILE` | the NeonPanel IAT, or a file holding it (required); the file is read again when NeonPanel rejects the IAT, so a rotated IAT needs no restart |
 //! | `NEONPANEL_MCP_ACCESS_CODE` or `NEONPANEL_MCP_ACCESS_CODE_FILE` | the code a person enters on the consent page (required unless authentication is off) |
 //! | `NEONPANEL_MCP_PORT` | loopback port; defaults to 8787 |
 //! | `NEONPANEL_MCP_PUBLIC_URL` | public base URL, such as a tunnel's https URL; defaults to `http://127.0.0.1:PORT` |
@@ -29,7 +29,7 @@ use tracing::Instrument as _;
 
 use crate::app::App;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, ConfigError, McpAuth, PublicUrls, Secrets, SigningKey};
+use crate::config::{Config, ConfigError, IatLoader, McpAuth, PublicUrls, Secrets, SigningKey};
 use crate::secret::{AccessCode, ApiKey, Iat, KeyBytes, random_token};
 use crate::store::EmbeddedStore;
 use crate::web::{self, MAX_BODY_BYTES};
@@ -54,6 +54,45 @@ pub struct LocalSettings {
     pub port: u16,
     /// Folder of the embedded store and the signing key.
     pub data_dir: PathBuf,
+    /// The source the IAT is read from again after NeonPanel rejects it.
+    pub iat_loader: LocalIatLoader,
+}
+
+/// Re-reads the IAT from where the local server found it at start, so that
+/// an operator who writes a new IAT into `NEONPANEL_IAT_FILE` needs no
+/// restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalIatLoader {
+    /// The file named by `NEONPANEL_IAT_FILE`.
+    File(PathBuf),
+    /// The `NEONPANEL_IAT` variable of this process. It cannot change while
+    /// the process runs, so re-reading it only confirms the value.
+    Env,
+}
+
+#[async_trait::async_trait]
+impl IatLoader for LocalIatLoader {
+    async fn load(&self) -> Result<Iat, String> {
+        match self {
+            Self::File(path) => {
+                // A blocking read: the file holds one short token, and this
+                // runs only after NeonPanel rejected the IAT.
+                let contents = std::fs::read_to_string(path)
+                    .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+                let value = contents.trim();
+                if value.is_empty() {
+                    return Err(format!("{} is empty", path.display()));
+                }
+                Ok(Iat::new(value))
+            }
+            Self::Env => std::env::var("NEONPANEL_IAT")
+                .ok()
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .map(Iat::new)
+                .ok_or_else(|| "NEONPANEL_IAT is no longer set".to_owned()),
+        }
+    }
 }
 
 impl LocalSettings {
@@ -117,6 +156,14 @@ impl LocalSettings {
             }
         };
 
+        let iat_loader = match (
+            non_empty(&var, "NEONPANEL_IAT"),
+            non_empty(&var, "NEONPANEL_IAT_FILE"),
+        ) {
+            (None, Some(path)) => LocalIatLoader::File(PathBuf::from(path)),
+            _ => LocalIatLoader::Env,
+        };
+
         let data_dir = non_empty(&var, "NEONPANEL_MCP_DATA_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(".neonpanel-mcp"));
@@ -127,6 +174,7 @@ impl LocalSettings {
             access_codes,
             port,
             data_dir,
+            iat_loader,
         })
     }
 
@@ -142,7 +190,7 @@ impl LocalSettings {
             current_signing_key,
             previous_signing_key: None,
             access_codes: self.access_codes.clone(),
-            iat_loader: None,
+            iat_loader: Some(Arc::new(self.iat_loader.clone())),
         })
     }
 }
@@ -413,6 +461,28 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(settings.iat.expose(), "secret-iat");
+    }
+
+    #[tokio::test]
+    async fn iat_file_is_read_again_after_rotation() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("iat");
+        std::fs::write(&path, "first-iat\n").unwrap();
+        let settings = LocalSettings::from_env(env(&[
+            ("NEONPANEL_IAT_FILE", path.to_str().unwrap()),
+            ("NEONPANEL_MCP_ACCESS_CODE", "code"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.iat_loader, LocalIatLoader::File(path.clone()));
+
+        std::fs::write(&path, "rotated-iat\n").unwrap();
+        let reloaded = settings.iat_loader.load().await.unwrap();
+        assert_eq!(reloaded.expose(), "rotated-iat");
+
+        std::fs::write(&path, "").unwrap();
+        let error = settings.iat_loader.load().await.unwrap_err();
+        assert!(error.ends_with("is empty"), "{error}");
+        assert!(!error.contains("rotated-iat"));
     }
 
     #[test]

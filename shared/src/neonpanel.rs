@@ -5,22 +5,32 @@
 //! messages never contain the IAT: the token lives only in [`IatSource`] and in
 //! the `Authorization` header of outgoing requests, which neither `Debug`
 //! output nor errors include.
+//!
+//! Recovery rules:
+//! - 401: the IAT may have been rotated, so the client re-reads it through
+//!   its [`IatLoader`] once (concurrent calls share one reload) and repeats
+//!   the call once. NeonPanel did not act on a rejected request, so this
+//!   holds for writes too.
+//! - 429, 5xx, timeouts and connection failures: reads (GET) are repeated
+//!   with exponential backoff, bounded by [`NeonPanelSettings::max_retries`]
+//!   and [`NeonPanelSettings::retry_window`]. Writes are never repeated,
+//!   because NeonPanel may have acted on them before failing.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use http::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use http::header::{ACCEPT, AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use http::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
-use crate::config::NeonPanelSettings;
+use crate::config::{IatLoader, NeonPanelSettings};
 use crate::secret::Iat;
 
 /// Largest NeonPanel response body the client reads, in bytes. List pages hold
 /// at most 60 records, which stay well below this.
-const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A failed NeonPanel call. The `Display` form is meant for people: it names
 /// the failure and, where there is one, what to do about it.
@@ -66,7 +76,15 @@ pub enum NeonPanelError {
         /// The underlying error, without the request URL.
         reason: String,
     },
-    /// NeonPanel returned 2xx with a body that is not JSON or is too large.
+    /// NeonPanel returned a body larger than [`MAX_RESPONSE_BYTES`].
+    #[error(
+        "NeonPanel returned more than {limit} bytes, more than this server reads; ask for fewer records with per_page or narrow the query with filters such as search or dates"
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// NeonPanel returned 2xx with a body that is not JSON.
     #[error("NeonPanel returned an unreadable response (HTTP {}): {reason}", status.as_u16())]
     InvalidResponse {
         /// The HTTP status NeonPanel returned.
@@ -82,7 +100,22 @@ impl NeonPanelError {
         match self {
             Self::Status { status, .. } | Self::InvalidResponse { status, .. } => Some(*status),
             Self::Validation { .. } => Some(StatusCode::UNPROCESSABLE_ENTITY),
-            Self::Timeout { .. } | Self::Connection { .. } | Self::Transport { .. } => None,
+            Self::Timeout { .. }
+            | Self::Connection { .. }
+            | Self::Transport { .. }
+            | Self::TooLarge { .. } => None,
+        }
+    }
+
+    /// Whether repeating the same read may succeed: rate limiting, server
+    /// failures, timeouts and lost connections.
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::Status { status, .. } => {
+                *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+            }
+            Self::Timeout { .. } | Self::Connection { .. } | Self::Transport { .. } => true,
+            Self::Validation { .. } | Self::TooLarge { .. } | Self::InvalidResponse { .. } => false,
         }
     }
 }
@@ -96,35 +129,82 @@ pub enum NeonPanelSetupError {
     HttpClient(String),
 }
 
-/// Where the client reads the IAT from on every call.
-///
-/// The value sits behind a lock so that a later change can replace it after
-/// NeonPanel answers 401 (the secret may have been rotated) without
-/// rebuilding the client.
+/// Where the client reads the IAT from on every call, and how it re-reads it
+/// after NeonPanel rejects it.
 #[derive(Clone, Debug)]
-pub struct IatSource(Arc<RwLock<Iat>>);
+pub struct IatSource(Arc<IatState>);
+
+#[derive(Debug)]
+struct IatState {
+    /// The IAT to send and its generation, which grows with every reload so
+    /// that a caller can tell whether someone reloaded since its attempt.
+    current: RwLock<(Iat, u64)>,
+    loader: Option<Arc<dyn IatLoader>>,
+    /// Held during a reload, so concurrent 401s share one read of the secret.
+    reload: tokio::sync::Mutex<()>,
+}
 
 impl IatSource {
-    /// Wraps the IAT read at start-up.
+    /// Wraps the IAT read at start-up, with no way to re-read it.
     pub fn new(iat: Iat) -> Self {
-        Self(Arc::new(RwLock::new(iat)))
+        Self::with_loader(iat, None)
+    }
+
+    /// Wraps the IAT read at start-up and the loader that re-reads it.
+    pub fn with_loader(iat: Iat, loader: Option<Arc<dyn IatLoader>>) -> Self {
+        Self(Arc::new(IatState {
+            current: RwLock::new((iat, 0)),
+            loader,
+            reload: tokio::sync::Mutex::new(()),
+        }))
     }
 
     /// Returns the IAT to send now.
     pub fn current(&self) -> Iat {
+        self.current_with_generation().0
+    }
+
+    fn current_with_generation(&self) -> (Iat, u64) {
         // A writer cannot panic while holding the lock (it only assigns), so a
         // poisoned lock still holds a whole value.
-        match self.0.read() {
-            Ok(iat) => iat.clone(),
+        match self.0.current.read() {
+            Ok(current) => current.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
     /// Replaces the IAT for every later call.
     pub fn replace(&self, iat: Iat) {
-        match self.0.write() {
-            Ok(mut current) => *current = iat,
-            Err(poisoned) => *poisoned.into_inner() = iat,
+        let mut current = match self.0.current.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let generation = current.1 + 1;
+        *current = (iat, generation);
+    }
+
+    /// Re-reads the IAT after NeonPanel rejected the one of `rejected`
+    /// generation. Returns whether a call may be repeated: true when this
+    /// or a concurrent call read the secret again, false when there is no
+    /// loader or it failed.
+    async fn reload_after_rejection(&self, rejected: u64) -> bool {
+        let Some(loader) = &self.0.loader else {
+            return false;
+        };
+        let _reloading = self.0.reload.lock().await;
+        if self.current_with_generation().1 != rejected {
+            return true;
+        }
+        match loader.load().await {
+            Ok(iat) => {
+                self.replace(iat);
+                tracing::info!("neonpanel IAT re-read after a 401");
+                true
+            }
+            Err(error) => {
+                tracing::warn!(%error, "neonpanel IAT could not be re-read after a 401");
+                false
+            }
         }
     }
 }
@@ -142,6 +222,23 @@ pub struct ApiRequest {
     /// Query parameters in order; a name may repeat (OpenAPI `form` style
     /// with `explode: true`).
     pub query: Vec<(String, String)>,
+    /// JSON request body, for operations that take one.
+    pub body: Option<Value>,
+}
+
+impl ApiRequest {
+    /// A `GET` of `segments` with `query`.
+    pub fn get(segments: &[&str], query: Vec<(String, String)>) -> Self {
+        Self {
+            method: Method::GET,
+            segments: segments
+                .iter()
+                .map(|segment| (*segment).to_owned())
+                .collect(),
+            query,
+            body: None,
+        }
+    }
 }
 
 /// A NeonPanel API client. Cheap to clone: clones share one connection pool.
@@ -151,6 +248,10 @@ pub struct NeonPanelClient {
     base_url: Url,
     iat: IatSource,
     request_timeout_seconds: u64,
+    max_retries: u32,
+    retry_delay: Duration,
+    max_retry_delay: Duration,
+    retry_window: Duration,
 }
 
 impl NeonPanelClient {
@@ -173,7 +274,17 @@ impl NeonPanelClient {
             base_url: settings.base_url.clone(),
             iat: IatSource::new(iat),
             request_timeout_seconds: settings.request_timeout.as_secs(),
+            max_retries: settings.max_retries,
+            retry_delay: settings.retry_delay,
+            max_retry_delay: settings.max_retry_delay,
+            retry_window: settings.retry_window,
         })
+    }
+
+    /// Sets the loader that re-reads the IAT after NeonPanel answers 401.
+    pub fn with_iat_loader(mut self, loader: Option<Arc<dyn IatLoader>>) -> Self {
+        self.iat = IatSource::with_loader(self.iat.current(), loader);
+        self
     }
 
     /// The IAT source, for replacing the token after a rotation.
@@ -200,61 +311,124 @@ impl NeonPanelClient {
         url
     }
 
-    /// Sends a call and returns NeonPanel's JSON body.
+    /// Sends a call and returns NeonPanel's JSON body; an empty body (such
+    /// as a 204 answer to a delete) comes back as `null`. Applies the
+    /// recovery rules of the module documentation.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, NeonPanelError> {
         let url = self.url_for(request);
+        let is_read = request.method == Method::GET;
         let started = Instant::now();
-        let result = self.send_once(request.method.clone(), url.clone()).await;
-        let status = match &result {
-            Ok(_) => 200,
-            Err(error) => error.status().map_or(0, |status| status.as_u16()),
-        };
-        tracing::info!(
-            method = %request.method,
-            path = url.path(),
-            status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "neonpanel call finished"
-        );
-        result
+        let mut attempt: u32 = 0;
+        let mut iat_reloaded = false;
+        loop {
+            attempt += 1;
+            let (iat, generation) = self.iat.current_with_generation();
+            let result = self.send_once(request, url.clone(), &iat).await;
+            let status = match &result {
+                Ok(_) => 200,
+                Err(failure) => failure.error.status().map_or(0, |status| status.as_u16()),
+            };
+            tracing::info!(
+                method = %request.method,
+                path = url.path(),
+                status,
+                attempt,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "neonpanel call finished"
+            );
+            let failure = match result {
+                Ok(body) => return Ok(body),
+                Err(failure) => failure,
+            };
+
+            if failure.error.status() == Some(StatusCode::UNAUTHORIZED) {
+                if !iat_reloaded && self.iat.reload_after_rejection(generation).await {
+                    iat_reloaded = true;
+                    continue;
+                }
+                return Err(failure.error);
+            }
+
+            let delay = self.backoff(attempt, failure.retry_after);
+            let may_retry = is_read
+                && failure.error.is_transient()
+                && attempt <= self.max_retries
+                && started.elapsed() + delay <= self.retry_window;
+            if !may_retry {
+                return Err(failure.error);
+            }
+            tracing::warn!(
+                path = url.path(),
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                error = %failure.error,
+                "neonpanel read failed (retrying)"
+            );
+            tokio::time::sleep(delay).await;
+        }
     }
 
-    async fn send_once(&self, method: Method, url: Url) -> Result<Value, NeonPanelError> {
-        let authorization = bearer_header(&self.iat.current());
-        let mut response = self
+    /// Returns the wait before attempt `attempt + 1`: NeonPanel's
+    /// `Retry-After` when it sent one, otherwise the base delay doubled per
+    /// attempt, both capped at the maximum delay.
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let doubled = self
+            .retry_delay
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        retry_after.unwrap_or(doubled).min(self.max_retry_delay)
+    }
+
+    async fn send_once(&self, request: &ApiRequest, url: Url, iat: &Iat) -> Result<Value, Failure> {
+        let mut builder = self
             .http
-            .request(method, url)
-            .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .request(request.method.clone(), url)
+            .header(AUTHORIZATION, bearer_header(iat))
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(body) = &request.body {
+            builder = builder.json(body);
+        }
+        let mut response = builder
             .send()
             .await
-            .map_err(|error| self.transport_error(error))?;
+            .map_err(|error| Failure::from(self.transport_error(error)))?;
 
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|error| self.transport_error(error))?
+            .map_err(|error| Failure::from(self.transport_error(error)))?
         {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(NeonPanelError::InvalidResponse {
-                    status,
-                    reason: format!("the body is larger than {MAX_RESPONSE_BYTES} bytes"),
-                });
+                return Err(NeonPanelError::TooLarge {
+                    limit: MAX_RESPONSE_BYTES,
+                }
+                .into());
             }
             body.extend_from_slice(&chunk);
         }
 
         if status.is_success() {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Value::Null);
+            }
             return serde_json::from_slice(&body).map_err(|error| {
-                NeonPanelError::InvalidResponse {
+                Failure::from(NeonPanelError::InvalidResponse {
                     status,
                     reason: format!("the body is not JSON ({error})"),
-                }
+                })
             });
         }
-        Err(error_from_body(status, &body))
+        Err(Failure {
+            error: error_from_body(status, &body),
+            retry_after,
+        })
     }
 
     /// Maps a reqwest error to a typed error. reqwest's own message names the
@@ -272,6 +446,21 @@ impl NeonPanelClient {
             NeonPanelError::Transport {
                 reason: error.without_url().to_string(),
             }
+        }
+    }
+}
+
+/// One failed attempt, with the wait NeonPanel asked for.
+struct Failure {
+    error: NeonPanelError,
+    retry_after: Option<Duration>,
+}
+
+impl From<NeonPanelError> for Failure {
+    fn from(error: NeonPanelError) -> Self {
+        Self {
+            error,
+            retry_after: None,
         }
     }
 }
@@ -346,6 +535,7 @@ mod tests {
                 "a/b?c".into(),
             ],
             query: vec![],
+            body: None,
         };
         let url = client("https://my.neonpanel.com").url_for(&request);
         assert_eq!(
@@ -364,6 +554,7 @@ mod tests {
                 ("country_codes".into(), "DE".into()),
                 ("start_date".into(), "2024-01-01".into()),
             ],
+            body: None,
         };
         let url = client("http://127.0.0.1:9/").url_for(&request);
         assert_eq!(

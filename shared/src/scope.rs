@@ -30,6 +30,25 @@ impl ScopeSet {
         Self(BTreeSet::from([READ]))
     }
 
+    /// Read and write: everything a person can grant.
+    pub fn read_write() -> Self {
+        Self(BTreeSet::from([READ, WRITE]))
+    }
+
+    /// Returns the same set with read added when it contains write, because
+    /// changing data through the tools starts with reading it.
+    pub fn with_implied(mut self) -> Self {
+        if self.0.contains(WRITE) {
+            self.0.insert(READ);
+        }
+        self
+    }
+
+    /// Returns the scopes in both sets.
+    pub fn intersection(&self, other: &ScopeSet) -> Self {
+        Self(self.0.intersection(&other.0).copied().collect())
+    }
+
     /// Parses a space-delimited `scope` parameter. A missing or blank value,
     /// or one of ignored scopes only, means the default grant.
     pub fn parse_or_default(value: Option<&str>) -> Result<Self, UnknownScope> {
@@ -111,6 +130,20 @@ mod tests {
         assert_eq!(only_habitual.unwrap().to_string(), READ);
         let mixed = ScopeSet::parse_or_default(Some("offline_access neonpanel:write"));
         assert_eq!(mixed.unwrap().to_string(), WRITE);
+    }
+
+    #[test]
+    fn write_implies_read() {
+        let scopes = ScopeSet::parse_or_default(Some(WRITE))
+            .unwrap()
+            .with_implied();
+        assert_eq!(scopes, ScopeSet::read_write());
+    }
+
+    #[test]
+    fn intersection_keeps_common_scopes() {
+        let granted = ScopeSet::read_write().intersection(&ScopeSet::default_grant());
+        assert_eq!(granted, ScopeSet::default_grant());
     }
 
     #[test]

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use neonpanel_mcp::app::App;
 use neonpanel_mcp::clock::{Clock, ManualClock};
-use neonpanel_mcp::config::{Config, McpAuth, PublicUrls, Secrets, SigningKey};
+use std::time::Duration;
+
+use neonpanel_mcp::config::{Config, IatLoader, McpAuth, PublicUrls, Secrets, SigningKey};
 use neonpanel_mcp::jwt::AccessTokens;
 use neonpanel_mcp::scope::ScopeSet;
 use neonpanel_mcp::secret::{AccessCode, Iat, KeyBytes};
@@ -24,6 +26,9 @@ use tokio::sync::oneshot;
 
 /// The IAT every test server sends to NeonPanel.
 pub const TEST_IAT: &str = "np-test-iat-7f3a9c";
+/// Tools in `tools/list`: one per NeonPanel API operation (59), plus
+/// ChatGPT's `search` and `fetch`.
+pub const TOOL_COUNT: usize = 61;
 /// The consent access code of every test server.
 pub const TEST_ACCESS_CODE: &str = "let-me-in-2718";
 
@@ -36,6 +41,10 @@ pub struct Options {
     pub mcp_auth: McpAuth,
     /// Public base URL; defaults to `http://127.0.0.1:PORT`.
     pub public_url: Option<String>,
+    /// Loader that re-reads the IAT after NeonPanel returns 401; defaults to none.
+    pub iat_loader: Option<Arc<dyn IatLoader>>,
+    /// Whole-request timeout of one NeonPanel attempt; defaults to 30 seconds.
+    pub neonpanel_timeout: Option<Duration>,
 }
 
 /// A running server.
@@ -81,6 +90,13 @@ impl TestServer {
             .clone()
             .unwrap_or_else(|| "http://127.0.0.1:9".to_owned());
         config.neonpanel.base_url = neonpanel_url.parse().unwrap();
+        // Retries keep their count but wait only milliseconds, so failure
+        // tests stay fast.
+        config.neonpanel.retry_delay = Duration::from_millis(2);
+        config.neonpanel.max_retry_delay = Duration::from_millis(10);
+        if let Some(timeout) = options.neonpanel_timeout {
+            config.neonpanel.request_timeout = timeout;
+        }
 
         let signing_key = SigningKey {
             kid: "test-key".to_owned(),
@@ -91,7 +107,7 @@ impl TestServer {
             current_signing_key: signing_key.clone(),
             previous_signing_key: None,
             access_codes: vec![AccessCode::new(TEST_ACCESS_CODE)],
-            iat_loader: None,
+            iat_loader: options.iat_loader.clone(),
         };
         let data_dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new();
@@ -130,14 +146,19 @@ impl TestServer {
     /// default read scope. Tokens come from the endpoint's own verifier
     /// until the authorization server can issue them.
     pub fn access_token(&self) -> String {
+        self.access_token_with(&ScopeSet::default_grant())
+    }
+
+    /// Issues an access token like [`TestServer::access_token`], with the
+    /// read and write scopes.
+    pub fn write_access_token(&self) -> String {
+        self.access_token_with(&ScopeSet::read_write())
+    }
+
+    /// Issues an access token `/mcp` accepts with `scopes`.
+    pub fn access_token_with(&self, scopes: &ScopeSet) -> String {
         let tokens = self.app.mcp.access_tokens();
-        let (token, _) = tokens.issue(
-            "operator",
-            "test-client",
-            &ScopeSet::default_grant(),
-            self.now(),
-            3600,
-        );
+        let (token, _) = tokens.issue("operator", "test-client", scopes, self.now(), 3600);
         token.expose().to_owned()
     }
 
@@ -171,11 +192,33 @@ impl TestServer {
         request
     }
 
-    /// Calls a tool with a valid token over the 2025-06-18 revision and
-    /// returns the JSON-RPC `result`.
+    /// Calls a tool with a valid read-scope token over the 2025-06-18
+    /// revision and returns the JSON-RPC `result`.
     pub async fn call_tool(&self, name: &str, arguments: serde_json::Value) -> serde_json::Value {
+        self.call_tool_with(&self.access_token(), name, arguments)
+            .await
+    }
+
+    /// Calls a tool like [`TestServer::call_tool`] with the read and write
+    /// scopes.
+    pub async fn call_write_tool(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> serde_json::Value {
+        self.call_tool_with(&self.write_access_token(), name, arguments)
+            .await
+    }
+
+    /// Calls a tool with `token` and returns the JSON-RPC `result`.
+    pub async fn call_tool_with(
+        &self,
+        token: &str,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> serde_json::Value {
         let response = self
-            .mcp_post(Some(&self.access_token()), Some("2025-06-18"))
+            .mcp_post(Some(token), Some("2025-06-18"))
             .json(&serde_json::json!({
                 "jsonrpc": "2.0",
                 "id": 7,

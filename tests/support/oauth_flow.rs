@@ -169,7 +169,23 @@ pub async fn submit_consent(
     access_code: Option<&str>,
     decision: &str,
 ) -> reqwest::Response {
+    submit_consent_with_access(server, client, page, access_code, decision, None).await
+}
+
+/// Posts the consent form like [`submit_consent`], with the access choice
+/// (`read` or `read_write`) selected when given.
+pub async fn submit_consent_with_access(
+    server: &TestServer,
+    client: &reqwest::Client,
+    page: &ConsentPage,
+    access_code: Option<&str>,
+    decision: &str,
+    access: Option<&str>,
+) -> reqwest::Response {
     let mut fields = page.hidden_inputs.clone();
+    if let Some(access) = access {
+        fields.push(("access".to_owned(), access.to_owned()));
+    }
     fields.push((
         "access_code".to_owned(),
         access_code.unwrap_or_default().to_owned(),

@@ -32,6 +32,33 @@ pub enum Caller {
     Unauthenticated,
 }
 
+impl Caller {
+    /// Whether the caller was granted `scope`. The development API key and
+    /// switched-off authentication stand for the operator, who holds every
+    /// scope.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        match self {
+            Self::Token(claims) => claims.scopes().contains(scope),
+            Self::ApiKey | Self::Unauthenticated => true,
+        }
+    }
+
+    /// Whether the caller holds every scope of `scopes`.
+    pub fn has_scopes(&self, scopes: &[&str]) -> bool {
+        scopes.iter().all(|scope| self.has_scope(scope))
+    }
+}
+
+/// Builds the `WWW-Authenticate` value that asks a client to obtain a token
+/// with `scopes` (RFC 6750 section 3.1, `insufficient_scope`; MCP step-up
+/// authorization).
+pub fn insufficient_scope_challenge(scopes: &[&str], resource_metadata: &str) -> String {
+    format!(
+        r#"Bearer error="insufficient_scope", scope="{}", resource_metadata="{resource_metadata}", error_description="this tool changes NeonPanel data and needs the neonpanel:write scope""#,
+        scopes.join(" ")
+    )
+}
+
 /// Checks the `Authorization` header of `/mcp` requests.
 #[derive(Debug)]
 pub struct Authenticator {
@@ -69,6 +96,11 @@ impl Authenticator {
             clock,
             resource_metadata,
         }
+    }
+
+    /// The protected resource metadata URL named in challenges.
+    pub fn resource_metadata(&self) -> &str {
+        &self.resource_metadata
     }
 
     /// Returns the token issuer-verifier, for tests that mint their own tokens.

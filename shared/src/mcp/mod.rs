@@ -15,7 +15,13 @@
 //!    `WWW-Authenticate` challenge otherwise), unless a development mode says
 //!    otherwise. The verified caller travels to the tool handlers in the HTTP
 //!    request extensions.
-//! 4. `Accept` is not checked. Responses are always JSON, so the header is
+//! 4. A `tools/call` of a tool that changes NeonPanel data, from a caller
+//!    whose token lacks `neonpanel:write`, answers 403 with an
+//!    `insufficient_scope` challenge naming the scopes to ask for (RFC 6750
+//!    section 3.1, MCP step-up authorization). A JSON-RPC batch gets the 403
+//!    when any of its calls would: the client then obtains the scope and
+//!    sends the whole batch again, instead of getting a partial answer.
+//! 5. `Accept` is not checked. Responses are always JSON, so the header is
 //!    replaced with the `application/json, text/event-stream` that rmcp
 //!    insists on; `Accept: application/json`, `*/*` and no `Accept` at all
 //!    behave the same.
@@ -43,8 +49,9 @@ use crate::config::{Config, PublicUrls};
 use crate::jwt::AccessTokens;
 use crate::neonpanel::NeonPanelClient;
 use crate::tools::Toolbox;
+use crate::tools::spec::Access;
 use crate::web::{self, Request, Response};
-use auth::Authenticator;
+use auth::{Authenticator, Caller};
 use server::NeonPanelServer;
 
 /// The `Accept` value rmcp requires on every POST.
@@ -58,6 +65,8 @@ const SSE_COLLECT_MARGIN: Duration = Duration::from_secs(10);
 pub struct McpEndpoint {
     service: StreamableHttpService<NeonPanelServer, NeverSessionManager>,
     authenticator: Authenticator,
+    /// Tells write tools from read tools for the scope check.
+    toolbox: Toolbox,
     public_host: String,
     /// Upper bound for reading a streamed rmcp response to its end.
     collect_timeout: Duration,
@@ -81,7 +90,8 @@ impl McpEndpoint {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let urls = &config.public_urls;
-        let handler = NeonPanelServer::new(Toolbox::new(neonpanel));
+        let toolbox = Toolbox::new(neonpanel);
+        let handler = NeonPanelServer::new(toolbox.clone(), urls.resource_metadata());
         let service = StreamableHttpService::new(
             move || Ok(handler.clone()),
             Arc::new(NeverSessionManager::default()),
@@ -96,6 +106,7 @@ impl McpEndpoint {
         Self {
             service,
             authenticator,
+            toolbox,
             public_host: urls.host().to_ascii_lowercase(),
             collect_timeout: config.neonpanel.request_timeout + SSE_COLLECT_MARGIN,
         }
@@ -122,6 +133,10 @@ impl McpEndpoint {
             Err(failure) => return self.authenticator.challenge(failure),
         };
 
+        if let Some(response) = self.scope_rejection(&caller, request.body()) {
+            return response;
+        }
+
         let (mut parts, body) = request.into_parts();
         parts
             .headers
@@ -131,6 +146,50 @@ impl McpEndpoint {
 
         let response = self.service.handle(request).await;
         self.collect(response).await
+    }
+
+    /// Returns the 403 step-up answer when the body calls a write tool and
+    /// the caller lacks the write scope, or `None` otherwise. A body that is
+    /// not JSON passes on, for rmcp to answer with a parse error.
+    fn scope_rejection(&self, caller: &Caller, body: &[u8]) -> Option<Response> {
+        let needed = Access::Write.required_scopes();
+        if caller.has_scopes(needed) {
+            return None;
+        }
+        let message: Value = serde_json::from_slice(body).ok()?;
+        let calls_write_tool = |message: &Value| {
+            message["method"] == "tools/call"
+                && message["params"]["name"]
+                    .as_str()
+                    .and_then(|name| self.toolbox.find(name))
+                    .is_some_and(|entry| entry.access() == Access::Write)
+        };
+        let blocked = match &message {
+            Value::Array(batch) => batch.iter().find(|message| calls_write_tool(message)),
+            single => calls_write_tool(single).then_some(single),
+        }?;
+        tracing::info!(
+            tool = blocked["params"]["name"].as_str().unwrap_or_default(),
+            "tool call rejected (insufficient scope, step-up requested)"
+        );
+
+        let challenge =
+            auth::insufficient_scope_challenge(needed, self.authenticator.resource_metadata());
+        let mut response = web::json(
+            StatusCode::FORBIDDEN,
+            &json!({
+                "error": "insufficient_scope",
+                "error_description": "this tool changes NeonPanel data; authorize again and grant read and write access",
+                "scope": needed.join(" "),
+            }),
+        );
+        let challenge = HeaderValue::from_str(&challenge)
+            .expect("the challenge is built from a URL and fixed ASCII text");
+        response
+            .headers_mut()
+            .insert(http::header::WWW_AUTHENTICATE, challenge);
+        web::set_no_store(response.headers_mut());
+        Some(response)
     }
 
     /// Returns the rejection of a request whose `Host` is not the public host,

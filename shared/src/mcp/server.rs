@@ -5,12 +5,13 @@ use std::borrow::Cow;
 
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, MetaObject, PaginatedRequestParams, ProtocolVersion,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
 
-use super::auth::Caller;
+use super::auth::{Caller, insufficient_scope_challenge};
 use crate::tools::Toolbox;
 
 /// Server name announced in `serverInfo`.
@@ -31,17 +32,19 @@ const TOOL_LIST_TTL_MS: u64 = 5 * 60 * 1000;
 
 /// Guidance for the model, sent as `instructions`.
 const INSTRUCTIONS: &str = "\
-This server reads a seller's NeonPanel account: companies, inventory items, warehouses, stock \
-balances, revenue and cost of goods sold.
-Start with account_list_companies. Every other tool except financials_get_revenue_and_cogs needs \
-a company's `uuid` as `companyUuid`; the numeric company `id` does not work there.
+This server works with a seller's NeonPanel account: companies, inventory items, products, \
+listings, warehouses, stock balances, costs, forecasting settings, and documents such as \
+inventory orders, bills, invoices, shipments, assembly orders and adjustments.
+Start with account_list_companies. Company tools take `companyUuid`: the company's `uuid`, or its \
+numeric `id`.
 To find a product, call inventory_list_items with `search` (SKU, ASIN, FNSKU or name), then pass \
-its numeric `id` as `inventoryId` to inventory_get_details for per-warehouse stock. For \
-everything one warehouse holds, list warehouses with inventory_list_warehouses and call \
-inventory_get_warehouse_balances with its `uuid`.
-Lists are paginated: read `current_page` and `last_page` and ask for the next `page` when needed. \
-Dates are YYYY-MM-DD. Amounts carry their own currency; do not add amounts in different \
-currencies.
+its numeric `id` as `inventoryId` to inventory_get_details for per-warehouse stock. `search` and \
+`fetch` look across items, products, listings and documents at once.
+Tools that create, update or delete need read and write access; confirm such changes with the \
+person first. Updates replace the fields and line items they are given.
+Lists are paginated: read `current_page` and `last_page` and ask for the next `page` when the \
+tool takes one. Dates are YYYY-MM-DD. Amounts carry their own currency; do not add amounts in \
+different currencies.
 If a tool returns an error, read its message: it names the argument to fix or says what failed \
 in NeonPanel.";
 
@@ -50,12 +53,18 @@ in NeonPanel.";
 #[derive(Clone, Debug)]
 pub struct NeonPanelServer {
     toolbox: Toolbox,
+    /// Quoted into the step-up challenge of a tool result.
+    resource_metadata: String,
 }
 
 impl NeonPanelServer {
-    /// Creates a handler over `toolbox`.
-    pub fn new(toolbox: Toolbox) -> Self {
-        Self { toolbox }
+    /// Creates a handler over `toolbox`; `resource_metadata` is the
+    /// protected resource metadata URL.
+    pub fn new(toolbox: Toolbox, resource_metadata: String) -> Self {
+        Self {
+            toolbox,
+            resource_metadata,
+        }
     }
 }
 
@@ -110,7 +119,7 @@ impl rmcp::ServerHandler for NeonPanelServer {
     ) -> Result<CallToolResponse, ErrorData> {
         // An unknown tool is a protocol error (JSON-RPC -32602), as the MCP
         // tools specification requires, and everything after this is a tool result.
-        let Some(spec) = self.toolbox.spec(&request.name) else {
+        let Some(entry) = self.toolbox.find(&request.name) else {
             return Err(ErrorData::invalid_params(
                 format!(
                     "unknown tool {:?}; call tools/list for the available tools",
@@ -128,21 +137,48 @@ impl rmcp::ServerHandler for NeonPanelServer {
                 None,
             ));
         };
-        // TODO(scopes): reject a tool whose spec.access.required_scope() the
-        // caller was not granted. Every tool today needs neonpanel:read, which
-        // every issued token carries, so the check matters once write tools exist.
+
+        // The endpoint already rejects a write call without the write scope
+        // with HTTP 403. This check covers any other way in, with the
+        // tool-result form of the same challenge, which ChatGPT also reads.
+        let required = entry.access().required_scopes();
+        if !caller.has_scopes(required) {
+            tracing::info!(
+                tool = entry.name(),
+                caller = caller_label(caller),
+                "tool call rejected (insufficient scope)"
+            );
+            return Ok(insufficient_scope_result(required, &self.resource_metadata).into());
+        }
         tracing::info!(
-            tool = spec.name,
+            tool = entry.name(),
             caller = caller_label(caller),
             "tool called"
         );
 
         Ok(self
             .toolbox
-            .call(spec, request.arguments.as_ref())
+            .call(entry, request.arguments.as_ref())
             .await
             .into())
     }
+}
+
+/// Builds the error result of a call without the scopes it needs, carrying
+/// the challenge under `_meta["mcp/www_authenticate"]`, where ChatGPT looks
+/// for it.
+fn insufficient_scope_result(scopes: &[&str], resource_metadata: &str) -> CallToolResult {
+    let mut result = CallToolResult::error(vec![ContentBlock::text(format!(
+        "this tool changes NeonPanel data, and this connection was granted read access only;          reconnect and choose \"read and write\" on the consent page to grant {}",
+        scopes.join(" ")
+    ))]);
+    let mut meta = JsonObject::new();
+    meta.insert(
+        "mcp/www_authenticate".into(),
+        serde_json::json!([insufficient_scope_challenge(scopes, resource_metadata)]),
+    );
+    result.meta = Some(MetaObject(meta));
+    result
 }
 
 /// Names the caller in log lines without any credential.
@@ -151,5 +187,28 @@ fn caller_label(caller: &Caller) -> String {
         Caller::Token(claims) => format!("client {}", claims.client_id),
         Caller::ApiKey => "development API key".to_owned(),
         Caller::Unauthenticated => "unauthenticated".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_result_carries_step_up_challenge() {
+        let metadata = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp";
+        let result = insufficient_scope_result(&["neonpanel:read", "neonpanel:write"], metadata);
+        assert_eq!(result.is_error, Some(true));
+        let meta = result.meta.unwrap();
+        let challenge = meta.0["mcp/www_authenticate"][0].as_str().unwrap();
+        assert!(
+            challenge.contains(r#"error="insufficient_scope""#),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains(r#"scope="neonpanel:read neonpanel:write""#),
+            "{challenge}"
+        );
+        assert!(challenge.contains(metadata), "{challenge}");
     }
 }

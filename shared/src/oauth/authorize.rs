@@ -39,7 +39,7 @@ pub struct AuthorizationRequest {
     /// token request must repeat it (RFC 6749 section 4.1.3).
     pub redirect_uri_sent: bool,
     pub state: Option<String>,
-    /// Granted scopes, space-delimited.
+    /// Requested scopes, space-delimited; the person may grant fewer.
     pub scope: String,
     pub code_challenge: CodeChallenge,
     /// The `resource` the client named, if any (RFC 8707).
@@ -192,9 +192,11 @@ fn validate_request(
         resource = Some(value.to_owned());
     }
 
-    let scope = ScopeSet::parse_or_default(scope).map_err(|error| {
-        AuthorizeError::redirect(&target, ErrorCode::InvalidScope, error.to_string())
-    })?;
+    let scope = ScopeSet::parse_or_default(scope)
+        .map_err(|error| {
+            AuthorizeError::redirect(&target, ErrorCode::InvalidScope, error.to_string())
+        })?
+        .with_implied();
 
     Ok(AuthorizationRequest {
         client_id: client.client_id.clone(),
@@ -269,10 +271,12 @@ async fn decide(
                     Some(message),
                 ));
             }
-            let code = issue_code(server, &authorization).await?;
+            let granted = granted_scope(&authorization, &form);
+            let code = issue_code(server, &authorization, &granted).await?;
             tracing::info!(
                 client_id,
-                scope = authorization.scope,
+                requested = authorization.scope,
+                scope = %granted,
                 "authorization code issued"
             );
             redirect_to_client(&target, server.urls.issuer(), &[("code", code.as_str())])
@@ -311,10 +315,22 @@ fn verify_consent_form(
         })
 }
 
-/// Stores a new authorization code and returns it.
+/// Returns the scopes to grant: those the client asked for that the person
+/// chose on the consent page. Without a choice in the form, read only.
+fn granted_scope(authorization: &AuthorizationRequest, form: &Params) -> ScopeSet {
+    let requested = ScopeSet::parse_or_default(Some(&authorization.scope)).unwrap_or_default();
+    let chosen = match form.single(consent::ACCESS_FIELD).ok().flatten() {
+        Some(consent::ACCESS_READ_WRITE) => ScopeSet::read_write(),
+        _ => ScopeSet::default_grant(),
+    };
+    requested.intersection(&chosen)
+}
+
+/// Stores a new authorization code for `scope` and returns it.
 async fn issue_code(
     server: &AuthorizationServer,
     authorization: &AuthorizationRequest,
+    scope: &ScopeSet,
 ) -> Result<String, AuthorizeError> {
     let code = random_token();
     let grant = CodeGrant {
@@ -322,7 +338,7 @@ async fn issue_code(
         redirect_uri: authorization.redirect_uri.clone(),
         redirect_uri_sent: authorization.redirect_uri_sent,
         code_challenge: authorization.code_challenge.clone(),
-        scope: authorization.scope.clone(),
+        scope: scope.to_string(),
         resource: authorization.resource.clone(),
         sub: SUBJECT.to_owned(),
     };

@@ -38,6 +38,11 @@ pub const NONCE_COOKIE: &str = "neonpanel_consent";
 pub const CONSENT_FIELD: &str = "consent";
 /// Form field carrying the access code typed by the person.
 pub const ACCESS_CODE_FIELD: &str = "access_code";
+/// Form field carrying the access the person chose: [`ACCESS_READ`] or
+/// [`ACCESS_READ_WRITE`]. Shown only when the client asked for write.
+pub const ACCESS_FIELD: &str = "access";
+pub const ACCESS_READ: &str = "read";
+pub const ACCESS_READ_WRITE: &str = "read_write";
 /// Form field naming the button pressed: [`APPROVE`] or [`DENY`].
 pub const DECISION_FIELD: &str = "decision";
 pub const APPROVE: &str = "approve";
@@ -168,6 +173,8 @@ pub struct ConsentPage<'a> {
     pub client_name: &'a str,
     /// Host the browser is sent back to after the decision.
     pub redirect_host: &'a str,
+    /// The scopes the client asked for. When they include write, the page
+    /// lets the person grant read only, or read and write.
     pub scopes: &'a ScopeSet,
     /// The signed form value.
     pub signed_form: &'a str,
@@ -191,6 +198,19 @@ pub fn consent_page(status: StatusCode, page: &ConsentPage<'_>) -> Response {
             )
         })
         .collect();
+    // Read only is preselected, so granting write takes a deliberate choice.
+    let access_choice = if page.scopes.contains(scope::WRITE) {
+        format!(
+            r#"<fieldset>
+<legend>Access to grant</legend>
+<label><input type="radio" name="{ACCESS_FIELD}" value="{ACCESS_READ}" checked> Read only: view NeonPanel data</label>
+<label><input type="radio" name="{ACCESS_FIELD}" value="{ACCESS_READ_WRITE}"> Read and write: also create, change and delete NeonPanel data</label>
+</fieldset>
+"#
+        )
+    } else {
+        String::new()
+    };
     let error = page
         .error
         .map(|message| {
@@ -218,7 +238,7 @@ pub fn consent_page(status: StatusCode, page: &ConsentPage<'_>) -> Response {
 {scopes}</ul>
 {error}<form method="post" action="/authorize">
 <input type="hidden" name="{CONSENT_FIELD}" value="{signed_form}">
-<label for="{ACCESS_CODE_FIELD}">Access code from the NeonPanel operator</label>
+{access_choice}<label for="{ACCESS_CODE_FIELD}">Access code from the NeonPanel operator</label>
 <input type="password" id="{ACCESS_CODE_FIELD}" name="{ACCESS_CODE_FIELD}" autocomplete="off" autofocus>
 <div class="buttons">
 <button type="submit" name="{DECISION_FIELD}" value="{APPROVE}">Approve</button>
@@ -272,6 +292,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;background:#
 main{max-width:32rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px}\
 h1{font-size:1.3rem}.error{color:#a40e26}label{display:block;margin-top:1rem}\
 input[type=password]{width:100%;padding:.5rem;margin-top:.3rem;box-sizing:border-box}\
+fieldset{margin-top:1rem;border:1px solid #ccd;border-radius:6px}fieldset label{margin-top:.4rem}\
 .buttons{margin-top:1.2rem;display:flex;gap:.8rem}button{padding:.5rem 1.2rem}";
 
 #[cfg(test)]
@@ -384,5 +405,24 @@ mod tests {
         assert!(!body.contains("<script>"));
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(body.contains("neonpanel:read"));
+        assert!(!body.contains(ACCESS_READ_WRITE));
+    }
+
+    #[test]
+    fn write_request_offers_access_choice() {
+        let scopes = ScopeSet::read_write();
+        let response = consent_page(
+            StatusCode::OK,
+            &ConsentPage {
+                client_name: "ChatGPT",
+                redirect_host: "chatgpt.com",
+                scopes: &scopes,
+                signed_form: "a.b",
+                error: None,
+            },
+        );
+        let body = std::str::from_utf8(response.body()).unwrap();
+        assert!(body.contains(r#"value="read" checked"#), "{body}");
+        assert!(body.contains(r#"value="read_write">"#), "{body}");
     }
 }

@@ -19,10 +19,12 @@ pub enum ArgumentError {
     #[error("unknown argument `{name}`; this tool accepts {accepted}")]
     Unknown { name: String, accepted: String },
     #[error("invalid argument `{name}`: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    Invalid { name: String, reason: String },
 }
 
 /// Validates `arguments` and builds the NeonPanel request for `spec`.
+/// Company arguments must already be resolved to a `uuid` string (see
+/// [`super::company`]).
 pub fn build_request(
     spec: &ToolSpec,
     arguments: Option<&JsonObject>,
@@ -33,12 +35,13 @@ pub fn build_request(
     if let Some(unknown) = arguments.keys().find(|name| spec.param(name).is_none()) {
         return Err(ArgumentError::Unknown {
             name: unknown.clone(),
-            accepted: accepted_names(spec),
+            accepted: accepted_names(spec.params),
         });
     }
 
     let mut path_values = Vec::new();
     let mut query = Vec::new();
+    let mut body = JsonObject::new();
     for param in spec.params {
         // A JSON null counts as absent: models often send null for "not set".
         let value = arguments.get(param.name).filter(|value| !value.is_null());
@@ -51,21 +54,19 @@ pub fn build_request(
             }
             continue;
         };
-        let values = check_value(param, value)?;
+        let checked = check_value(param.name, param.kind, value)?;
         match param.location {
-            Location::Path => {
-                let value = values
-                    .into_iter()
-                    .next()
-                    .expect("path parameters are never lists");
-                path_values.push((param.name, value));
-            }
-            Location::Query => {
-                query.extend(
-                    values
-                        .into_iter()
-                        .map(|value| (param.name.to_owned(), value)),
-                );
+            Location::Path => path_values.push((param.name, scalar_text(&checked))),
+            Location::Query => match checked {
+                Value::Array(items) => query.extend(
+                    items
+                        .iter()
+                        .map(|item| (param.name.to_owned(), scalar_text(item))),
+                ),
+                other => query.push((param.name.to_owned(), scalar_text(&other))),
+            },
+            Location::Body => {
+                body.insert(param.name.to_owned(), checked);
             }
         }
     }
@@ -76,19 +77,23 @@ pub fn build_request(
         .filter(|segment| !segment.is_empty())
         .map(|segment| fill_placeholder(segment, &path_values))
         .collect();
+    let has_body = spec
+        .params
+        .iter()
+        .any(|param| param.location == Location::Body);
     Ok(ApiRequest {
         method: spec.method.to_http(),
         segments,
         query,
+        body: has_body.then_some(Value::Object(body)),
     })
 }
 
-fn accepted_names(spec: &ToolSpec) -> String {
-    if spec.params.is_empty() {
+fn accepted_names(params: &[ParamSpec]) -> String {
+    if params.is_empty() {
         return "no arguments".to_owned();
     }
-    let names: Vec<String> = spec
-        .params
+    let names: Vec<String> = params
         .iter()
         .map(|param| format!("`{}`", param.name))
         .collect();
@@ -110,14 +115,23 @@ fn fill_placeholder(segment: &str, path_values: &[(&'static str, String)]) -> St
         .unwrap_or_else(|| panic!("path placeholder {{{name}}} has no required path parameter"))
 }
 
-/// Checks one value and returns its query or path form: one string, or one
-/// per item for lists.
-fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, ArgumentError> {
+/// The query or path form of a checked scalar.
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks one value against `kind` and returns it as it goes into the
+/// request. `name` is the argument's path for messages, such as
+/// `details[2].quantity`.
+fn check_value(name: &str, kind: ParamKind, value: &Value) -> Result<Value, ArgumentError> {
     let invalid = |reason: String| ArgumentError::Invalid {
-        name: param.name,
+        name: name.to_owned(),
         reason,
     };
-    match param.kind {
+    match kind {
         ParamKind::String {
             min_length,
             max_length,
@@ -126,7 +140,17 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                 .as_str()
                 .ok_or_else(|| invalid(format!("expected a string, got {}", type_name(value))))?;
             check_length(text, min_length, max_length).map_err(invalid)?;
-            Ok(vec![text.to_owned()])
+            Ok(value.clone())
+        }
+        ParamKind::Company => {
+            let text = value.as_str().ok_or_else(|| {
+                invalid(format!(
+                    "expected a company uuid or numeric id, got {}",
+                    type_name(value)
+                ))
+            })?;
+            check_length(text, Some(1), None).map_err(invalid)?;
+            Ok(value.clone())
         }
         ParamKind::Integer {
             minimum, maximum, ..
@@ -142,7 +166,25 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                     range_text(minimum, maximum)
                 )));
             }
-            Ok(vec![number.to_string()])
+            Ok(value.clone())
+        }
+        ParamKind::Number => {
+            if !value.is_number() {
+                return Err(invalid(format!(
+                    "expected a number, got {}",
+                    describe(value)
+                )));
+            }
+            Ok(value.clone())
+        }
+        ParamKind::Boolean => {
+            if !value.is_boolean() {
+                return Err(invalid(format!(
+                    "expected true or false, got {}",
+                    describe(value)
+                )));
+            }
+            Ok(value.clone())
         }
         ParamKind::Date => {
             let text = value.as_str().ok_or_else(|| {
@@ -156,7 +198,7 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                     "{text:?} is not a date; use YYYY-MM-DD, such as 2024-01-31"
                 )));
             }
-            Ok(vec![text.to_owned()])
+            Ok(value.clone())
         }
         ParamKind::Enum { values, .. } => {
             let text = value
@@ -168,7 +210,7 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                     values.join(", ")
                 )));
             }
-            Ok(vec![text.to_owned()])
+            Ok(value.clone())
         }
         ParamKind::StringList { values } => {
             let items = value.as_array().ok_or_else(|| {
@@ -177,7 +219,6 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                     type_name(value)
                 ))
             })?;
-            let mut texts = Vec::with_capacity(items.len());
             for item in items {
                 let text = item.as_str().ok_or_else(|| {
                     invalid(format!(
@@ -193,11 +234,98 @@ fn check_value(param: &ParamSpec, value: &Value) -> Result<Vec<String>, Argument
                         values.join(", ")
                     )));
                 }
-                texts.push(text.to_owned());
             }
-            Ok(texts)
+            Ok(value.clone())
+        }
+        ParamKind::IntegerList => {
+            let items = value.as_array().ok_or_else(|| {
+                invalid(format!(
+                    "expected an array of integers, got {}",
+                    type_name(value)
+                ))
+            })?;
+            if let Some(item) = items.iter().find(|item| item.as_i64().is_none()) {
+                return Err(invalid(format!(
+                    "expected an array of integers, but an item is {}",
+                    describe(item)
+                )));
+            }
+            Ok(value.clone())
+        }
+        ParamKind::AnyObject => {
+            if !value.is_object() {
+                return Err(invalid(format!(
+                    "expected an object, got {}",
+                    type_name(value)
+                )));
+            }
+            Ok(value.clone())
+        }
+        ParamKind::Object { fields } => {
+            let object = value
+                .as_object()
+                .ok_or_else(|| invalid(format!("expected an object, got {}", type_name(value))))?;
+            check_object(name, fields, object).map(Value::Object)
+        }
+        ParamKind::ObjectList { fields } => {
+            let items = value.as_array().ok_or_else(|| {
+                invalid(format!(
+                    "expected an array of objects, got {}",
+                    type_name(value)
+                ))
+            })?;
+            let mut checked = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let item_name = format!("{name}[{index}]");
+                let object = item.as_object().ok_or_else(|| ArgumentError::Invalid {
+                    name: item_name.clone(),
+                    reason: format!("expected an object, got {}", type_name(item)),
+                })?;
+                checked.push(Value::Object(check_object(&item_name, fields, object)?));
+            }
+            Ok(Value::Array(checked))
         }
     }
+}
+
+/// Checks a nested object: no unknown properties, every required one
+/// present, each of the right kind.
+fn check_object(
+    name: &str,
+    fields: &[ParamSpec],
+    object: &JsonObject,
+) -> Result<JsonObject, ArgumentError> {
+    if let Some(unknown) = object
+        .keys()
+        .find(|key| !fields.iter().any(|field| field.name == key.as_str()))
+    {
+        return Err(ArgumentError::Invalid {
+            name: name.to_owned(),
+            reason: format!(
+                "unknown property `{unknown}`; accepted are {}",
+                accepted_names(fields)
+            ),
+        });
+    }
+    let mut checked = JsonObject::new();
+    for field in fields {
+        let value = object.get(field.name).filter(|value| !value.is_null());
+        let Some(value) = value else {
+            if field.required {
+                return Err(ArgumentError::Invalid {
+                    name: name.to_owned(),
+                    reason: format!("missing property `{}`: {}", field.name, field.description),
+                });
+            }
+            continue;
+        };
+        let field_name = format!("{name}.{}", field.name);
+        checked.insert(
+            field.name.to_owned(),
+            check_value(&field_name, field.kind, value)?,
+        );
+    }
+    Ok(checked)
 }
 
 fn check_length(
@@ -272,10 +400,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::tools::catalog::TOOLS;
+    use crate::tools::catalog;
 
     fn spec(name: &str) -> &'static ToolSpec {
-        TOOLS.iter().find(|spec| spec.name == name).unwrap()
+        catalog::find(name).unwrap()
     }
 
     fn arguments(value: Value) -> JsonObject {
@@ -433,6 +561,95 @@ mod tests {
             error.to_string(),
             "invalid argument `country_code`: expected exactly 2 characters, got 3"
         );
+    }
+
+    #[test]
+    fn nested_body_builds_json() {
+        let request = build_request(
+            spec("project_management_create_bills"),
+            Some(&arguments(json!({
+                "companyUuid": "c",
+                "ref_number": "B-1",
+                "details": [{ "service_id": 5, "quantity": 2, "rate": 12.5 }],
+                "documents": null,
+            }))),
+        )
+        .unwrap();
+        assert_eq!(request.method, http::Method::POST);
+        assert_eq!(
+            request.body,
+            Some(json!({
+                "ref_number": "B-1",
+                "details": [{ "service_id": 5, "quantity": 2, "rate": 12.5 }],
+            }))
+        );
+    }
+
+    #[test]
+    fn nested_error_names_the_path() {
+        let error = build_request(
+            spec("project_management_create_bills"),
+            Some(&arguments(json!({
+                "companyUuid": "c",
+                "details": [{ "service_id": 5, "quantity": 2, "rate": 1 }, { "service_id": 5, "quantity": 0, "rate": 1 }],
+            }))),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid argument `details[1].quantity`: 0 is out of range; use 1 or more"
+        );
+    }
+
+    #[test]
+    fn missing_nested_property_fails() {
+        let error = build_request(
+            spec("project_management_create_bills"),
+            Some(&arguments(json!({
+                "companyUuid": "c",
+                "details": [{ "service_id": 5, "quantity": 2 }],
+            }))),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid argument `details[0]`: missing property `rate`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unknown_nested_property_fails() {
+        let error = build_request(
+            spec("import_create_documents_by_pdf"),
+            Some(&arguments(json!({
+                "companyUuid": "c",
+                "type": "bill",
+                "file": { "name": "a.pdf", "link": "https://x", "size": 3 },
+            }))),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("unknown property `size`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn write_tool_without_fields_sends_empty_object() {
+        let request = build_request(
+            spec("forecasting_update_company_settings"),
+            Some(&arguments(json!({ "companyUuid": "c" }))),
+        )
+        .unwrap();
+        assert_eq!(request.body, Some(json!({})));
+        let read = build_request(
+            spec("forecasting_get_company_settings"),
+            Some(&arguments(json!({ "companyUuid": "c" }))),
+        )
+        .unwrap();
+        assert_eq!(read.body, None);
     }
 
     #[test]
