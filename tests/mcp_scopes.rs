@@ -107,7 +107,7 @@ async fn write_token_may_call_write_tools() {
 }
 
 #[tokio::test]
-async fn batch_with_a_write_call_gets_step_up() {
+async fn batch_is_rejected_before_scope_check() {
     let (standin, server) = start_with(McpAuth::OAuth).await;
     let batch = json!([call("account_list_companies", json!({})), create_bill(),]);
     let response = server
@@ -116,7 +116,9 @@ async fn batch_with_a_write_call_gets_step_up() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 403);
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], -32600);
     assert!(standin.requests().is_empty());
 }
 

@@ -346,3 +346,53 @@ async fn unsupported_protocol_header_is_bad_request() {
         .unwrap();
     assert_eq!(response.status(), 400);
 }
+
+#[tokio::test]
+async fn malformed_bodies_get_json_rpc_errors() {
+    let server = support::TestServer::start().await;
+    let token = server.access_token();
+    let cases: [(&str, i64); 5] = [
+        (r#"{"jsonrpc":"#, -32700),
+        ("[]", -32600),
+        ("null", -32600),
+        (r#"{"id":1,"method":"ping"}"#, -32600),
+        (
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"account_list_companies","arguments":"str"}}"#,
+            -32602,
+        ),
+    ];
+    for (body, code) in cases {
+        let response = server
+            .mcp_post(Some(&token), Some("2025-06-18"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{body}");
+        let answer: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(answer["jsonrpc"], "2.0", "{body}");
+        assert_eq!(answer["error"]["code"], code, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn transport_rejections_are_json() {
+    let server = support::TestServer::start().await;
+    let response = server
+        .mcp_post(Some(&server.access_token()), Some("1999-01-01"))
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], -32600);
+}

@@ -18,9 +18,10 @@
 //! 4. A `tools/call` of a tool that changes NeonPanel data, from a caller
 //!    whose token lacks `neonpanel:write`, answers 403 with an
 //!    `insufficient_scope` challenge naming the scopes to ask for (RFC 6750
-//!    section 3.1, MCP step-up authorization). A JSON-RPC batch gets the 403
-//!    when any of its calls would: the client then obtains the scope and
-//!    sends the whole batch again, instead of getting a partial answer.
+//!    section 3.1, MCP step-up authorization). Before that check, a body
+//!    that is not one JSON-RPC request object gets a JSON-RPC error with
+//!    HTTP 400 (see [`envelope`]); batches are among them, because rmcp
+//!    serves one message per POST.
 //! 5. `Accept` is not checked. Responses are always JSON, so the header is
 //!    replaced with the `application/json, text/event-stream` that rmcp
 //!    insists on; `Accept: application/json`, `*/*` and no `Accept` at all
@@ -31,6 +32,7 @@
 //! rmcp picks the lifecycle from each request.
 
 pub mod auth;
+pub mod envelope;
 pub mod server;
 
 use std::sync::Arc;
@@ -133,7 +135,11 @@ impl McpEndpoint {
             Err(failure) => return self.authenticator.challenge(failure),
         };
 
-        if let Some(response) = self.scope_rejection(&caller, request.body()) {
+        let message = match envelope::check(request.body()) {
+            Ok(message) => message,
+            Err(error) => return error.into_response(),
+        };
+        if let Some(response) = self.scope_rejection(&caller, &message) {
             return response;
         }
 
@@ -148,26 +154,22 @@ impl McpEndpoint {
         self.collect(response).await
     }
 
-    /// Returns the 403 step-up answer when the body calls a write tool and
-    /// the caller lacks the write scope, or `None` otherwise. A body that is
-    /// not JSON passes on, for rmcp to answer with a parse error.
-    fn scope_rejection(&self, caller: &Caller, body: &[u8]) -> Option<Response> {
+    /// Returns the 403 step-up answer when the message calls a write tool and
+    /// the caller lacks the write scope, or `None` otherwise.
+    fn scope_rejection(&self, caller: &Caller, message: &Value) -> Option<Response> {
         let needed = Access::Write.required_scopes();
         if caller.has_scopes(needed) {
             return None;
         }
-        let message: Value = serde_json::from_slice(body).ok()?;
-        let calls_write_tool = |message: &Value| {
-            message["method"] == "tools/call"
-                && message["params"]["name"]
-                    .as_str()
-                    .and_then(|name| self.toolbox.find(name))
-                    .is_some_and(|entry| entry.access() == Access::Write)
-        };
-        let blocked = match &message {
-            Value::Array(batch) => batch.iter().find(|message| calls_write_tool(message)),
-            single => calls_write_tool(single).then_some(single),
-        }?;
+        let calls_write_tool = message["method"] == "tools/call"
+            && message["params"]["name"]
+                .as_str()
+                .and_then(|name| self.toolbox.find(name))
+                .is_some_and(|entry| entry.access() == Access::Write);
+        if !calls_write_tool {
+            return None;
+        }
+        let blocked = message;
         tracing::info!(
             tool = blocked["params"]["name"].as_str().unwrap_or_default(),
             "tool call rejected (insufficient scope, step-up requested)"
@@ -254,6 +256,24 @@ impl McpEndpoint {
             }
         };
         if !is_sse {
+            let is_json = parts
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|value| value.starts_with("application/json"));
+            if parts.status.is_client_error() && !is_json {
+                // rmcp words transport rejections (protocol version, Origin,
+                // content type) as plain text; clients expect JSON-RPC.
+                let message = String::from_utf8_lossy(&bytes).trim().to_owned();
+                let mut response = envelope::EnvelopeError {
+                    id: Value::Null,
+                    code: envelope::INVALID_REQUEST,
+                    message,
+                }
+                .into_response();
+                *response.status_mut() = parts.status;
+                return response;
+            }
             return http::Response::from_parts(parts, bytes);
         }
 
