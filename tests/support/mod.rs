@@ -209,3 +209,4 @@ pub fn http_client() -> reqwest::Client {
         .unwrap()
 }
 pub mod browser;
+pub mod external;
