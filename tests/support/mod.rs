@@ -36,6 +36,9 @@ pub struct Options {
     pub mcp_auth: McpAuth,
     /// Public base URL; defaults to `http://127.0.0.1:PORT`.
     pub public_url: Option<String>,
+    /// Accepts client ID metadata documents served over http on loopback,
+    /// through the authorization server's test-only switch.
+    pub loopback_client_documents: bool,
 }
 
 /// A running server.
@@ -98,7 +101,12 @@ impl TestServer {
         let store: Arc<dyn Store> = Arc::new(
             EmbeddedStore::open(&data_dir.path().join("store.redb"), clock.clone()).unwrap(),
         );
-        let app = Arc::new(App::new(&config, secrets, store.clone(), clock.clone()).unwrap());
+        let mut app = App::new(&config, secrets, store.clone(), clock.clone()).unwrap();
+        if options.loopback_client_documents {
+            app.oauth
+                .allow_loopback_client_metadata_documents_for_tests();
+        }
+        let app = Arc::new(app);
 
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(neonpanel_mcp::local::serve(listener, app.clone(), async {
@@ -209,4 +217,5 @@ pub fn http_client() -> reqwest::Client {
         .unwrap()
 }
 pub mod browser;
+pub mod document_server;
 pub mod external;
