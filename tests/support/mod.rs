@@ -45,6 +45,9 @@ pub struct Options {
     pub iat_loader: Option<Arc<dyn IatLoader>>,
     /// Whole-request timeout of one NeonPanel attempt; defaults to 30 seconds.
     pub neonpanel_timeout: Option<Duration>,
+    /// Accepts client ID metadata documents served over http on loopback,
+    /// through the authorization server's test-only switch.
+    pub loopback_client_documents: bool,
 }
 
 /// A running server.
@@ -114,7 +117,12 @@ impl TestServer {
         let store: Arc<dyn Store> = Arc::new(
             EmbeddedStore::open(&data_dir.path().join("store.redb"), clock.clone()).unwrap(),
         );
-        let app = Arc::new(App::new(&config, secrets, store.clone(), clock.clone()).unwrap());
+        let mut app = App::new(&config, secrets, store.clone(), clock.clone()).unwrap();
+        if options.loopback_client_documents {
+            app.oauth
+                .allow_loopback_client_metadata_documents_for_tests();
+        }
+        let app = Arc::new(app);
 
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(neonpanel_mcp::local::serve(listener, app.clone(), async {
@@ -252,3 +260,5 @@ pub fn http_client() -> reqwest::Client {
         .unwrap()
 }
 pub mod browser;
+pub mod document_server;
+pub mod external;

@@ -369,6 +369,16 @@ async fn load_client(
             "no application is registered with this client_id; connect the application again so it can register".into(),
         )
     };
+    if server.client_documents.recognizes(client_id) {
+        return server
+            .resolve_client_document(client_id)
+            .await
+            .map_err(|error| {
+                AuthorizeError::UnknownClient(format!(
+                    "{error}; the application must fix its client_id document"
+                ))
+            });
+    }
     if client_id.len() > MAX_CLIENT_ID_BYTES {
         return Err(unknown());
     }

@@ -52,6 +52,7 @@ impl Metadata {
             "token_endpoint_auth_methods_supported": AuthMethod::SUPPORTED,
             "code_challenge_methods_supported": [S256],
             "authorization_response_iss_parameter_supported": true,
+            "client_id_metadata_document_supported": true,
         });
         Self {
             protected_resource,

@@ -10,6 +10,7 @@
 
 mod authorize;
 mod client;
+mod client_metadata_document;
 mod consent;
 mod error;
 mod metadata;
@@ -26,6 +27,7 @@ use crate::secret::AccessCode;
 use crate::store::Store;
 use crate::web::{Request, Response};
 
+use client_metadata_document::DocumentFetcher;
 use consent::ConsentSigner;
 use metadata::Metadata;
 
@@ -43,6 +45,7 @@ pub struct AuthorizationServer {
     clock: Arc<dyn Clock>,
     consent: ConsentSigner,
     metadata: Metadata,
+    client_documents: DocumentFetcher,
 }
 
 impl AuthorizationServer {
@@ -67,7 +70,16 @@ impl AuthorizationServer {
             clock,
             consent,
             metadata: Metadata::new(&config.public_urls),
+            client_documents: DocumentFetcher::default(),
         }
+    }
+
+    /// Lets client ID metadata documents be served over http from loopback
+    /// addresses, which production must never allow. Only tests call this:
+    /// no configuration value or environment variable reaches it.
+    #[doc(hidden)]
+    pub fn allow_loopback_client_metadata_documents_for_tests(&mut self) {
+        self.client_documents.allow_loopback();
     }
 
     /// Serves protected resource metadata (RFC 9728) for `/mcp`, the same

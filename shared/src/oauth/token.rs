@@ -273,15 +273,22 @@ async fn authenticate(
     grant_type: GrantType,
 ) -> Result<ClientRecord, TokenError> {
     let unknown = || TokenError::InvalidClient("client authentication failed".into());
-    if credentials.client_id.len() > MAX_CLIENT_ID_BYTES {
-        return Err(unknown());
-    }
-    let record = server
-        .store
-        .get(Collection::Clients, &credentials.client_id)
-        .await?
-        .ok_or_else(unknown)?;
-    let client: ClientRecord = decode(&record, "client")?;
+    let client = if server.client_documents.recognizes(&credentials.client_id) {
+        server
+            .resolve_client_document(&credentials.client_id)
+            .await
+            .map_err(|error| TokenError::InvalidClient(error.to_string()))?
+    } else {
+        if credentials.client_id.len() > MAX_CLIENT_ID_BYTES {
+            return Err(unknown());
+        }
+        let record = server
+            .store
+            .get(Collection::Clients, &credentials.client_id)
+            .await?
+            .ok_or_else(unknown)?;
+        decode::<ClientRecord>(&record, "client")?
+    };
 
     let registered = client.token_endpoint_auth_method;
     if credentials.method != registered {
