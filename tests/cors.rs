@@ -112,3 +112,114 @@ async fn consent_page_allows_no_cross_origin_reads() {
             .is_none()
     );
 }
+
+const INSPECTOR_ORIGIN: &str = "http://localhost:6274";
+
+async fn server_allowing_inspector() -> support::TestServer {
+    support::TestServer::start_with(support::Options {
+        allowed_origins: vec![INSPECTOR_ORIGIN.to_owned()],
+        ..support::Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn mcp_preflight_from_allowed_origin_succeeds() {
+    let server = server_allowing_inspector().await;
+    let response = support::http_client()
+        .request(reqwest::Method::OPTIONS, server.url("/mcp"))
+        .header("origin", INSPECTOR_ORIGIN)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], INSPECTOR_ORIGIN);
+    assert!(
+        headers["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("authorization")
+    );
+}
+
+#[tokio::test]
+async fn mcp_preflight_from_unlisted_origin_is_forbidden() {
+    let server = server_allowing_inspector().await;
+    let response = support::http_client()
+        .request(reqwest::Method::OPTIONS, server.url("/mcp"))
+        .header("origin", "https://elsewhere.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn mcp_challenge_is_readable_from_allowed_origin() {
+    let server = server_allowing_inspector().await;
+    let response = server
+        .mcp_post(None, Some("2025-06-18"))
+        .header("origin", INSPECTOR_ORIGIN)
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], INSPECTOR_ORIGIN);
+    assert!(
+        headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("www-authenticate")
+    );
+}
+
+#[tokio::test]
+async fn mcp_call_from_allowed_origin_is_served() {
+    let server = server_allowing_inspector().await;
+    let response = server
+        .mcp_post(Some(&server.access_token()), Some("2025-06-18"))
+        .header("origin", INSPECTOR_ORIGIN)
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        INSPECTOR_ORIGIN
+    );
+}
+
+#[tokio::test]
+async fn mcp_call_from_unlisted_origin_is_forbidden() {
+    let server = server_allowing_inspector().await;
+    let response = server
+        .mcp_post(Some(&server.access_token()), Some("2025-06-18"))
+        .header("origin", "https://elsewhere.example")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}

@@ -10,7 +10,7 @@ use http::Method;
 
 use crate::clock::Clock;
 use crate::config::{Config, Secrets};
-use crate::cors;
+use crate::cors::CorsPolicy;
 use crate::jwt::AccessTokens;
 use crate::mcp::McpEndpoint;
 use crate::neonpanel::NeonPanelClient;
@@ -32,6 +32,8 @@ pub struct App {
     pub oauth: AuthorizationServer,
     /// The MCP endpoint, the protected resource.
     pub mcp: McpEndpoint,
+    /// Which browser origins may call which paths.
+    pub cors: CorsPolicy,
 }
 
 impl App {
@@ -59,8 +61,9 @@ impl App {
             secrets.access_codes.clone(),
             clock.clone(),
         );
+        let cors = CorsPolicy::new(&config.public_urls, &config.allowed_origins);
         let mcp = McpEndpoint::new(config, tokens, neonpanel, clock);
-        Ok(Self { oauth, mcp })
+        Ok(Self { oauth, mcp, cors })
     }
 
     /// Routes a request to its endpoint. Unknown paths get a JSON 404.
@@ -68,9 +71,10 @@ impl App {
         let is_head = request.method() == Method::HEAD;
         let path = request.uri().path().to_owned();
         let method = request.method().clone();
-        if cors::is_preflight(&method, &path) {
-            return cors::preflight(&path);
+        if let Some(response) = self.cors.preflight(&method, &path, request.headers()) {
+            return response;
         }
+        let origin = request.headers().get(http::header::ORIGIN).cloned();
 
         let mut response = match path.as_str() {
             "/.well-known/oauth-protected-resource"
@@ -99,9 +103,7 @@ impl App {
             _ => web::not_found(),
         };
 
-        if cors::path_is_open(&path) {
-            cors::allow_any_origin(&mut response);
-        }
+        self.cors.decorate(&path, origin.as_ref(), &mut response);
         if is_head {
             *response.body_mut() = Bytes::new();
         }

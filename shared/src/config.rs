@@ -237,6 +237,10 @@ pub struct Config {
     pub lifetimes: TokenLifetimes,
     /// `/mcp` authentication mode. Defaults to OAuth only.
     pub mcp_auth: McpAuth,
+    /// Browser origins, besides the public origin, whose pages may call
+    /// `/mcp`, such as `http://localhost:6274` for MCP Inspector. Each is
+    /// `scheme://host[:port]` without a default port. Defaults to none.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Config {
@@ -248,8 +252,41 @@ impl Config {
             neonpanel: NeonPanelSettings::default(),
             lifetimes: TokenLifetimes::default(),
             mcp_auth: McpAuth::OAuth,
+            allowed_origins: Vec::new(),
         }
     }
+}
+
+/// Parses a comma-separated list of browser origins, as a browser sends
+/// them in `Origin`: `scheme://host[:port]`, lowercase, default port left
+/// out. Blank entries are skipped.
+pub fn parse_origins(name: &'static str, value: &str) -> Result<Vec<String>, ConfigError> {
+    let mut origins = Vec::new();
+    for entry in value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
+        let invalid = |reason: &str| ConfigError::Invalid {
+            name,
+            reason: format!("{entry:?} {reason}"),
+        };
+        let url = Url::parse(entry).map_err(|error| invalid(&format!("is not a URL: {error}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("must use http or https"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "must be an origin, without a path, such as http://localhost:6274",
+            ));
+        }
+        let origin = url.origin().ascii_serialization();
+        if origin == "null" {
+            return Err(invalid("has no host"));
+        }
+        origins.push(origin);
+    }
+    Ok(origins)
 }
 
 #[cfg(test)]
@@ -275,6 +312,25 @@ mod tests {
         assert_eq!(urls.authority(), "127.0.0.1:8787");
         assert_eq!(urls.host(), "127.0.0.1");
         assert!(!urls.is_https());
+    }
+
+    #[test]
+    fn origins_are_normalised_like_browsers_send_them() {
+        let origins = parse_origins(
+            "ORIGINS",
+            " http://LocalHost:6274 , https://app.example.com:443,",
+        )
+        .unwrap();
+        assert_eq!(
+            origins,
+            ["http://localhost:6274", "https://app.example.com"]
+        );
+    }
+
+    #[test]
+    fn origin_with_path_fails() {
+        assert!(parse_origins("ORIGINS", "https://app.example.com/page").is_err());
+        assert!(parse_origins("ORIGINS", "ftp://files.example.com").is_err());
     }
 
     #[test]

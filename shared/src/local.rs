@@ -9,6 +9,7 @@
 //! | `NEONPANEL_MCP_PUBLIC_URL` | public base URL, such as a tunnel's https URL; defaults to `http://127.0.0.1:PORT` |
 //! | `NEONPANEL_API_URL` | NeonPanel API base URL; defaults to `https://my.neonpanel.com` |
 //! | `NEONPANEL_MCP_DATA_DIR` | folder of the embedded store and the signing key; defaults to `.neonpanel-mcp` |
+//! | `NEONPANEL_MCP_ALLOWED_ORIGINS` | comma-separated browser origins whose pages may call `/mcp`, such as `http://localhost:6274` |
 //! | `NEONPANEL_MCP_DEV_API_KEY` | development mode: this static key is also accepted as a bearer token on `/mcp` |
 //! | `NEONPANEL_MCP_DEV_NO_AUTH` | development mode: `true` turns authentication on `/mcp` off |
 
@@ -128,6 +129,10 @@ impl LocalSettings {
                 });
             }
         };
+        if let Some(origins) = non_empty(&var, "NEONPANEL_MCP_ALLOWED_ORIGINS") {
+            config.allowed_origins =
+                crate::config::parse_origins("NEONPANEL_MCP_ALLOWED_ORIGINS", &origins)?;
+        }
         config.mcp_auth = match (no_auth, non_empty(&var, "NEONPANEL_MCP_DEV_API_KEY")) {
             (true, _) => McpAuth::DangerouslyNone,
             (false, Some(key)) => McpAuth::OAuthOrApiKey(ApiKey::new(key)),

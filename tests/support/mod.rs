@@ -48,6 +48,8 @@ pub struct Options {
     /// Accepts client ID metadata documents served over http on loopback,
     /// through the authorization server's test-only switch.
     pub loopback_client_documents: bool,
+    /// Browser origins allowed on `/mcp` besides the public one.
+    pub allowed_origins: Vec<String>,
 }
 
 /// A running server.
@@ -87,6 +89,7 @@ impl TestServer {
 
         let mut config = Config::new(PublicUrls::parse("public URL", &public_url).unwrap());
         config.mcp_auth = options.mcp_auth.clone();
+        config.allowed_origins = options.allowed_origins.clone();
         // Port 9 (discard) on loopback: nothing listens, so calls fail fast.
         let neonpanel_url = options
             .neonpanel_url

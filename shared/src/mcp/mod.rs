@@ -97,7 +97,7 @@ impl McpEndpoint {
         let service = StreamableHttpService::new(
             move || Ok(handler.clone()),
             Arc::new(NeverSessionManager::default()),
-            transport_config(urls),
+            transport_config(urls, &config.allowed_origins),
         );
         let authenticator = Authenticator::new(
             tokens,
@@ -288,15 +288,11 @@ impl McpEndpoint {
 
 /// Configures rmcp's transport: stateless, JSON responses, Host and Origin
 /// allow-lists from the public URL.
-fn transport_config(urls: &PublicUrls) -> StreamableHttpServerConfig {
-    // A public URL without a port uses the scheme's default, which rmcp
-    // needs spelled out to match only that port.
-    let origin = if urls.authority().contains(':') && !urls.authority().ends_with(']') {
-        urls.issuer().to_owned()
-    } else {
-        let port = if urls.is_https() { 443 } else { 80 };
-        format!("{}:{port}", urls.issuer())
-    };
+fn transport_config(urls: &PublicUrls, allowed_origins: &[String]) -> StreamableHttpServerConfig {
+    let origins: Vec<String> = std::iter::once(urls.issuer())
+        .chain(allowed_origins.iter().map(String::as_str))
+        .map(origin_with_port)
+        .collect();
     StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -304,7 +300,25 @@ fn transport_config(urls: &PublicUrls) -> StreamableHttpServerConfig {
         .with_sse_retry(None)
         .with_max_request_body_bytes(web::MAX_BODY_BYTES)
         .with_allowed_hosts([urls.authority().to_owned(), urls.host().to_owned()])
-        .with_allowed_origins([origin])
+        .with_allowed_origins(origins)
+}
+
+/// Spells out the default port of an origin such as `https://host`: rmcp
+/// matches an origin without a port against any port.
+fn origin_with_port(origin: &str) -> String {
+    let after_scheme = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let has_port = after_scheme
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| port.chars().all(|c| c.is_ascii_digit()));
+    if has_port {
+        return origin.to_owned();
+    }
+    let port = if origin.starts_with("https://") {
+        443
+    } else {
+        80
+    };
+    format!("{origin}:{port}")
 }
 
 /// Finds the last JSON-RPC response or error in an SSE body.
@@ -366,13 +380,30 @@ mod tests {
     fn origin_of_default_port_is_explicit() {
         let urls = PublicUrls::parse("URL", "https://mcp.example.com").unwrap();
         assert_eq!(
-            transport_config(&urls).allowed_origins,
+            transport_config(&urls, &[]).allowed_origins,
             ["https://mcp.example.com:443"]
         );
         let urls = PublicUrls::parse("URL", "http://127.0.0.1:8787").unwrap();
         assert_eq!(
-            transport_config(&urls).allowed_origins,
+            transport_config(&urls, &[]).allowed_origins,
             ["http://127.0.0.1:8787"]
+        );
+    }
+
+    #[test]
+    fn configured_origins_are_allowed_with_ports() {
+        let urls = PublicUrls::parse("URL", "https://mcp.example.com").unwrap();
+        let configured = [
+            "http://localhost:6274".to_owned(),
+            "https://app.example".to_owned(),
+        ];
+        assert_eq!(
+            transport_config(&urls, &configured).allowed_origins,
+            [
+                "https://mcp.example.com:443",
+                "http://localhost:6274",
+                "https://app.example:443"
+            ]
         );
     }
 }
