@@ -11,13 +11,17 @@ use neonpanel_mcp::config::McpAuth;
 use support::external::{self, TestDeps};
 use support::{Options, TestServer};
 
-/// Server scenarios that apply to this server.
-const SERVER_SCENARIOS: [&str; 5] = [
+/// Server scenarios that apply to this server. The checks of these that
+/// cannot apply are listed in `tests/clients/conformance-expected-failures.yaml`.
+const SERVER_SCENARIOS: [&str; 8] = [
     "server-initialize",
     "ping",
     "tools-list",
     "dns-rebinding-protection",
     "server-stateless",
+    "http-header-validation",
+    "caching",
+    "http-custom-header-server-validation",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use support::neonpanel_standin::{COMPANY_UUID, NeonPanelStandIn};
 use support::oauth_flow::{
     FORM_TYPE, Pkce, RegisteredClient, authorize_url, form_body, open_consent, param,
-    post_registration, post_token, redirect_params, submit_consent,
+    post_registration, post_token, redirect_params, submit_consent_with_access,
 };
 use support::{Options, TEST_ACCESS_CODE, TestServer, http_client};
 
@@ -52,11 +52,38 @@ async fn approve(
     pkce: &Pkce,
     extra: &[(&str, &str)],
 ) -> String {
+    approve_with_access(server, client, pkce, extra, None).await
+}
+
+/// Runs the consent page like [`approve`], choosing `access` (`read` or
+/// `read_write`) on the page when given.
+async fn approve_with_access(
+    server: &TestServer,
+    client: &RegisteredClient,
+    pkce: &Pkce,
+    extra: &[(&str, &str)],
+    access: Option<&str>,
+) -> String {
     let browser = http_client();
     let url = authorize_url(server, client, pkce, "st-42", extra);
     let page = open_consent(&browser, &url).await;
     assert_eq!(page.status, 200, "{}", page.html);
-    let response = submit_consent(server, &browser, &page, Some(TEST_ACCESS_CODE), "approve").await;
+    if let Some(access) = access {
+        assert!(
+            page.html.contains(&format!(r#"value="{access}""#)),
+            "the consent page offers no {access} choice: {}",
+            page.html
+        );
+    }
+    let response = submit_consent_with_access(
+        server,
+        &browser,
+        &page,
+        Some(TEST_ACCESS_CODE),
+        "approve",
+        access,
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -137,6 +164,7 @@ async fn chatgpt_shaped_flow() {
     )
     .await;
     let client_id = registration["client_id"].as_str().unwrap();
+    let mut read_token = String::new();
     for callback in [CHATGPT_PLATFORM_CALLBACK, CHATGPT_CONNECTOR_CALLBACK] {
         let client = RegisteredClient {
             client_id: client_id.to_owned(),
@@ -190,8 +218,157 @@ async fn chatgpt_shaped_flow() {
         )
         .await;
         assert_eq!(refreshed.status(), 200, "{callback} refresh");
+        read_token = access_token.to_owned();
     }
     assert!(neonpanel.requests().len() >= 2);
+
+    // ChatGPT reads each tool's securitySchemes to know which need more access.
+    let tools = tools_list(&server, &read_token).await;
+    assert_eq!(
+        security_scopes(&tools, "account_list_companies"),
+        ["neonpanel:read"]
+    );
+    assert_eq!(
+        security_scopes(&tools, CREATE_BILL),
+        ["neonpanel:read", "neonpanel:write"]
+    );
+    for tool in &tools {
+        assert_eq!(
+            tool["_meta"]["securitySchemes"][0]["type"], "oauth2",
+            "{}",
+            tool["name"]
+        );
+    }
+
+    // A write tool with the read-only grant gets the step-up challenge.
+    let requests_before = neonpanel.requests().len();
+    let denied = create_bill(&server, &read_token).await;
+    assert_eq!(denied.status(), 403);
+    let challenge = denied.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(challenge.starts_with("Bearer "), "{challenge}");
+    assert!(
+        challenge.contains(r#"error="insufficient_scope""#),
+        "{challenge}"
+    );
+    assert!(
+        challenge.contains(&format!(r#"resource_metadata="{metadata_url}""#)),
+        "{challenge}"
+    );
+    let requested_scope = challenge_param(&challenge, "scope");
+    assert_eq!(requested_scope, "neonpanel:read neonpanel:write");
+    assert_eq!(neonpanel.requests().len(), requests_before);
+
+    // ChatGPT authorizes again with the scope from the challenge, and the
+    // person chooses "read and write".
+    let client = RegisteredClient {
+        client_id: client_id.to_owned(),
+        client_secret: None,
+        redirect_uri: CHATGPT_PLATFORM_CALLBACK.to_owned(),
+        token_endpoint_auth_method: "none".to_owned(),
+    };
+    let pkce = Pkce::new();
+    let code = approve_with_access(
+        &server,
+        &client,
+        &pkce,
+        &[("scope", &requested_scope), ("resource", &resource)],
+        Some("read_write"),
+    )
+    .await;
+    let tokens = post_token(
+        &server,
+        &http,
+        &client,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CHATGPT_PLATFORM_CALLBACK),
+            ("code_verifier", &pkce.verifier),
+            ("resource", &resource),
+        ],
+    )
+    .await;
+    assert_eq!(tokens.status(), 200);
+    let tokens: Value = tokens.json().await.unwrap();
+    assert_eq!(
+        tokens["scope"], "neonpanel:read neonpanel:write",
+        "{tokens}"
+    );
+
+    let allowed = create_bill(&server, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(allowed.status(), 200);
+    let result: Value = allowed.json().await.unwrap();
+    assert_eq!(result["result"]["isError"], false, "{result}");
+    let requests = neonpanel.requests();
+    assert_eq!(requests.len(), requests_before + 1);
+    let created = requests.last().unwrap();
+    assert_eq!(created.method, "POST");
+    assert_eq!(created.body, Some(json!({ "ref_number": "B-77" })));
+    assert!(
+        neonpanel.violations().is_empty(),
+        "{:?}",
+        neonpanel.violations()
+    );
+}
+
+/// A write tool: it creates a bill in NeonPanel.
+const CREATE_BILL: &str = "project_management_create_bills";
+
+async fn create_bill(server: &TestServer, token: &str) -> reqwest::Response {
+    server
+        .mcp_post(Some(token), Some("2025-06-18"))
+        .json(&json!({
+            "jsonrpc": "2.0", "id": 5, "method": "tools/call",
+            "params": {
+                "name": CREATE_BILL,
+                "arguments": { "companyUuid": COMPANY_UUID, "ref_number": "B-77" },
+            },
+        }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn tools_list(server: &TestServer, token: &str) -> Vec<Value> {
+    let response = server
+        .mcp_post(Some(token), Some("2025-06-18"))
+        .json(&json!({ "jsonrpc": "2.0", "id": 4, "method": "tools/list" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["result"]["tools"].as_array().unwrap().clone()
+}
+
+/// Returns the scopes that the `securitySchemes` of tool `name` declare.
+fn security_scopes(tools: &[Value], name: &str) -> Vec<String> {
+    let tool = tools
+        .iter()
+        .find(|tool| tool["name"] == name)
+        .unwrap_or_else(|| panic!("tools/list has no {name}"));
+    let schemes = &tool["_meta"]["securitySchemes"];
+    assert_eq!(schemes[0]["type"], "oauth2", "{name}: {schemes}");
+    schemes[0]["scopes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name} declares no scopes: {schemes}"))
+        .iter()
+        .map(|scope| scope.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Returns the quoted value of `name` in a `WWW-Authenticate` challenge.
+fn challenge_param(challenge: &str, name: &str) -> String {
+    let marker = format!(r#" {name}=""#);
+    let start = challenge
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {challenge}"))
+        + marker.len();
+    let end = challenge[start..].find('"').unwrap() + start;
+    challenge[start..end].to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
