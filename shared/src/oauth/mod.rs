@@ -12,7 +12,7 @@ mod authorize;
 mod client;
 mod consent;
 mod error;
-mod metadata;
+pub mod metadata;
 mod pkce;
 mod registration;
 mod token;
