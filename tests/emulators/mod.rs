@@ -102,3 +102,63 @@ fn rand_u16() -> u16 {
     static COUNTER: AtomicU16 = AtomicU16::new(0);
     COUNTER.fetch_add(1, Ordering::Relaxed)
 }
+
+/// The `execute-api` domain of the test events.
+pub const EXECUTE_API_DOMAIN: &str = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
+
+/// Builds an API Gateway HTTP API (payload format 2.0) event on the `$default`
+/// stage, as API Gateway sends it to the function.
+pub fn http_api_event(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> serde_json::Value {
+    let mut header_map = serde_json::Map::new();
+    header_map.insert("host".to_owned(), EXECUTE_API_DOMAIN.into());
+    for (name, value) in headers {
+        header_map.insert(name.to_ascii_lowercase(), (*value).into());
+    }
+    serde_json::json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": header_map,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "a1b2c3d4e5",
+            "domainName": EXECUTE_API_DOMAIN,
+            "domainPrefix": "a1b2c3d4e5",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "198.51.100.7",
+                "userAgent": "test"
+            },
+            "requestId": "test-request",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "04/Dec/2026:12:00:00 +0000",
+            "timeEpoch": 1796385600000u64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    })
+}
+
+/// Deserializes an event the way the `lambda_http` runtime does.
+pub fn lambda_request(event: &serde_json::Value) -> lambda_http::Request {
+    lambda_http::request::from_str(&event.to_string()).expect("the event deserializes")
+}
+
+/// The body of a `lambda_http` response as text.
+pub fn body_text(response: &lambda_http::Response<lambda_http::Body>) -> String {
+    match response.body() {
+        lambda_http::Body::Empty => String::new(),
+        lambda_http::Body::Text(text) => text.clone(),
+        lambda_http::Body::Binary(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        _ => String::new(),
+    }
+}
