@@ -274,3 +274,69 @@ async fn old_iat_is_sent_until_rotation() {
         Some(format!("Bearer {OLD_IAT}").as_str())
     );
 }
+
+#[tokio::test]
+async fn secret_script_output_is_accepted() {
+    let client = emulators::secrets_client().await;
+    // The secret as template.yaml creates it: a generated key, no IAT, no code.
+    let created = json!({
+        "neonpanel_iat": "",
+        "signing_key_id": "initial",
+        "access_codes": [],
+        "signing_key": SIGNING_KEY,
+    });
+    let name = create_secret(&client, &created).await;
+    let venv = std::env::var("NEONPANEL_TOOLS_VENV")
+        .expect("NEONPANEL_TOOLS_VENV is not set: run the tests with `bash scripts/test.sh`");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/secret.py");
+
+    let run = |command: &str, input: &str| {
+        let mut child = std::process::Command::new(format!("{venv}/bin/python"))
+            .args([
+                script,
+                command,
+                "--secret-id",
+                &name,
+                "--region",
+                emulators::REGION,
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "secret.py {command}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+
+    run("setup", "np-script-iat\nopen-sesame-42\n");
+    let secrets = secrets::read_secrets(&client, &name).await.unwrap();
+    assert_eq!(secrets.iat.expose(), "np-script-iat");
+    assert_eq!(secrets.current_signing_key.kid, "initial");
+    assert_eq!(
+        secrets.access_codes[0].expose(),
+        format!("sha256:{}", hash_secret("open-sesame-42"))
+    );
+
+    run("rotate-signing-key", "");
+    let rotated = secrets::read_secrets(&client, &name).await.unwrap();
+    let previous = rotated.previous_signing_key.unwrap();
+    assert_eq!(previous.kid, "initial");
+    assert_eq!(previous.secret.expose(), SIGNING_KEY.as_bytes());
+    assert_ne!(rotated.current_signing_key.kid, "initial");
+    assert_ne!(
+        rotated.current_signing_key.secret.expose(),
+        SIGNING_KEY.as_bytes()
+    );
+}
