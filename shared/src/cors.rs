@@ -48,6 +48,14 @@ impl CorsPolicy {
         Self { mcp_origins }
     }
 
+    /// A policy with no origin allowed on `/mcp`, for entry points that do
+    /// not serve it. The open paths still accept every origin.
+    pub fn open_paths_only() -> Self {
+        Self {
+            mcp_origins: Vec::new(),
+        }
+    }
+
     /// Origins allowed on `/mcp`, as browsers send them.
     pub fn mcp_origins(&self) -> &[String] {
         &self.mcp_origins

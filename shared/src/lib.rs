@@ -6,6 +6,8 @@
 //! implementation and differ only in wiring.
 
 pub mod app;
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod cors;

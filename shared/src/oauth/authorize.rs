@@ -399,12 +399,18 @@ pub fn resource_is_allowed(server: &AuthorizationServer, value: &str) -> bool {
 }
 
 /// Whether `given` is one of the configured access codes. Every code is
-/// compared, in constant time and by hash so lengths leak nothing.
+/// compared, in constant time and by hash so lengths leak nothing. A code
+/// configured as `sha256:<hex>` is already its hash, as the Lambda secret
+/// stores codes.
 fn access_code_is_valid(codes: &[AccessCode], given: &str) -> bool {
     let given = hash_secret(given);
     codes.iter().fold(false, |matched, code| {
-        let is_match = !code.expose().is_empty()
-            && constant_time_eq(hash_secret(code.expose()).as_bytes(), given.as_bytes());
+        let expected = match code.expose().strip_prefix("sha256:") {
+            Some(digest) => digest.to_ascii_lowercase(),
+            None => hash_secret(code.expose()),
+        };
+        let is_match =
+            !code.expose().is_empty() && constant_time_eq(expected.as_bytes(), given.as_bytes());
         matched | is_match
     })
 }
@@ -461,6 +467,16 @@ mod tests {
         assert!(!access_code_is_valid(&codes, "first-cod"));
         assert!(!access_code_is_valid(&codes, ""));
         assert!(!access_code_is_valid(&[], "first-code"));
+    }
+
+    #[test]
+    fn hashed_access_code_is_accepted() {
+        let codes = vec![AccessCode::new(format!(
+            "sha256:{}",
+            hash_secret("first-code")
+        ))];
+        assert!(access_code_is_valid(&codes, "first-code"));
+        assert!(!access_code_is_valid(&codes, "first-cod"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod client;
 mod client_metadata_document;
 mod consent;
 mod error;
-mod metadata;
+pub mod metadata;
 mod pkce;
 mod registration;
 mod token;
