@@ -47,7 +47,7 @@ pub struct Endpoints<'a> {
     pub oauth: Option<&'a AuthorizationServer>,
     /// `/mcp` and `/mcp/`.
     pub mcp: Option<&'a McpEndpoint>,
-    /// Which browser origins may call which paths. Without one, the open
+    /// The browser origins allowed on each path. Without a policy, the open
     /// paths accept every origin and `/mcp` none besides its own.
     pub cors: Option<&'a CorsPolicy>,
 }
@@ -129,8 +129,8 @@ pub fn build_mcp_endpoint(
     ))
 }
 
-/// Routes a request to one of `endpoints`: answers CORS preflights, checks
-/// the method, adds CORS headers on open paths and empties `HEAD` bodies.
+/// Routes a request to one of `endpoints`: responds to CORS preflights, checks
+/// the method, adds CORS headers the policy allows and empties `HEAD` bodies.
 /// Unknown paths, and paths whose endpoint is absent, get a JSON 404.
 pub async fn route(endpoints: Endpoints<'_>, request: Request) -> Response {
     let is_head = request.method() == Method::HEAD;

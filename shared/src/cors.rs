@@ -9,8 +9,8 @@
 //! - `/mcp` answers only the public origin and the configured allowed
 //!   origins, because a page on any other origin reaching a local server is
 //!   what DNS rebinding attacks look like. rmcp checks `Origin` on the
-//!   request itself; this module answers the preflight and adds the headers
-//!   that let an allowed page read the response.
+//!   request itself, and this module responds to the preflight and adds the
+//!   headers that let an allowed page read the response.
 //! - `/authorize` is a page a person navigates to and needs no CORS.
 //!
 //! Preflights carry no credentials, so they are answered without
@@ -32,7 +32,7 @@ const ALLOWED_HEADERS: &str =
 /// Response headers a browser client may read besides the CORS-safelisted ones.
 const EXPOSED_HEADERS: &str = "www-authenticate, mcp-protocol-version, mcp-session-id";
 
-/// Which origins may call which paths from a browser.
+/// The browser origins allowed on each path.
 #[derive(Clone, Debug)]
 pub struct CorsPolicy {
     /// Origins allowed on `/mcp`: the public origin and the configured ones,
@@ -48,8 +48,8 @@ impl CorsPolicy {
         Self { mcp_origins }
     }
 
-    /// A policy with no origin allowed on `/mcp`, for entry points that do
-    /// not serve it. The open paths still accept every origin.
+    /// Builds a policy with no origin allowed on `/mcp`, for entry points
+    /// that do not serve it. The open paths still accept every origin.
     pub fn open_paths_only() -> Self {
         Self {
             mcp_origins: Vec::new(),

@@ -1,5 +1,5 @@
 //! Checks the JSON-RPC 2.0 envelope of a `/mcp` request body before rmcp
-//! sees it (<https://www.jsonrpc.org/specification#error_object>).
+//! receives it (<https://www.jsonrpc.org/specification#error_object>).
 //!
 //! rmcp answers a body it cannot deserialize with 415 and a plain-text
 //! message, and a `tools/call` whose `arguments` is not an object with
@@ -20,20 +20,20 @@ pub const INVALID_REQUEST: i64 = -32600;
 /// JSON-RPC "invalid params".
 pub const INVALID_PARAMS: i64 = -32602;
 
-/// A request the endpoint answers with a JSON-RPC error instead of passing it on.
+/// A request rejected with a JSON-RPC error instead of being passed to rmcp.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvelopeError {
     /// The request's `id`, or null when it could not be read.
     pub id: Value,
     /// The JSON-RPC error code.
     pub code: i64,
-    /// What is wrong, for the client's developer.
+    /// The reason, for the client's developer.
     pub message: String,
 }
 
 impl EnvelopeError {
     /// Builds the JSON-RPC error response. It goes out with HTTP 400: the
-    /// message could not be served at all, and the body says why.
+    /// message could not be served at all, and the body gives the reason.
     pub fn into_response(self) -> Response {
         web::json(
             StatusCode::BAD_REQUEST,
