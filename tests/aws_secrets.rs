@@ -153,12 +153,18 @@ async fn iat_loader_error_hides_values() {
 }
 
 fn tools_call_event(token: &str) -> Value {
-    let body = json!({
-        "jsonrpc": "2.0",
-        "id": 7,
-        "method": "tools/call",
-        "params": { "name": "account_list_companies", "arguments": {} },
-    });
+    mcp_event(
+        token,
+        json!({
+            "jsonrpc": "2.0",
+            "id": 7,
+            "method": "tools/call",
+            "params": { "name": "account_list_companies", "arguments": {} },
+        }),
+    )
+}
+
+fn mcp_event(token: &str, body: Value) -> Value {
     let mut event = emulators::http_api_event(
         "POST",
         "/mcp",
@@ -204,15 +210,18 @@ async fn iat_rotated_while_warm_is_used() {
         600,
     );
 
-    // The stand-in accepts only TEST_IAT, so the cold-start IAT fails.
-    let response = state
-        .handle(emulators::lambda_request(&tools_call_event(token.expose())))
-        .await;
-    let body: Value = serde_json::from_str(&emulators::body_text(&response)).unwrap();
+    // The instance serves a request that needs no NeonPanel call, so it is
+    // warm with the IAT read at cold start.
+    let warm_up = mcp_event(
+        token.expose(),
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+    );
+    let response = state.handle(emulators::lambda_request(&warm_up)).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(body["result"]["isError"], true, "{body}");
+    assert!(neonpanel.requests().is_empty());
 
-    // The operator rotates the IAT; the warm instance picks it up.
+    // The operator rotates the IAT. The stand-in accepts only TEST_IAT, so
+    // the cached one now gets 401, and the instance re-reads the secret.
     put_secret(&client, &name, &secret_document(TEST_IAT)).await;
     let response = state
         .handle(emulators::lambda_request(&tools_call_event(token.expose())))
@@ -221,9 +230,13 @@ async fn iat_rotated_while_warm_is_used() {
     assert_eq!(response.status(), 200);
     assert_eq!(body["result"]["isError"], false, "{body}");
     let seen = neonpanel.requests();
-    let last = seen.last().unwrap();
+    assert_eq!(seen.len(), 2, "one call with the old IAT, one retry");
     assert_eq!(
-        last.authorization.as_deref(),
+        seen[0].authorization.as_deref(),
+        Some(format!("Bearer {OLD_IAT}").as_str())
+    );
+    assert_eq!(
+        seen[1].authorization.as_deref(),
         Some(format!("Bearer {TEST_IAT}").as_str())
     );
 }
