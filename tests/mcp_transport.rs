@@ -396,3 +396,24 @@ async fn transport_rejections_are_json() {
     let answer: serde_json::Value = response.json().await.unwrap();
     assert_eq!(answer["error"]["code"], -32600);
 }
+
+#[tokio::test]
+async fn client_response_message_gets_an_answer() {
+    let server = support::TestServer::start().await;
+    for body in [
+        r#"{"jsonrpc":"2.0","id":9,"result":{}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}}"#,
+    ] {
+        let response = server
+            .mcp_post(Some(&server.access_token()), Some("2025-06-18"))
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers instead of dropping the connection");
+        assert!(
+            response.status().is_success() || response.status().is_client_error(),
+            "{body}: {}",
+            response.status()
+        );
+    }
+}

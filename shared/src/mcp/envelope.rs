@@ -83,7 +83,10 @@ pub fn check(body: &[u8]) -> Result<Value, EnvelopeError> {
             "\"method\" is missing",
         ));
     }
-    if object.contains_key("method") && !object["method"].is_string() {
+    if object
+        .get("method")
+        .is_some_and(|method| !method.is_string())
+    {
         return Err(envelope_error(
             &id,
             INVALID_REQUEST,
@@ -99,7 +102,7 @@ pub fn check(body: &[u8]) -> Result<Value, EnvelopeError> {
             "\"params\" must be an object",
         ));
     }
-    if object["method"] == "tools/call" {
+    if object.get("method").and_then(Value::as_str) == Some("tools/call") {
         check_tool_call(&id, object.get("params"))?;
     }
     Ok(message)
@@ -188,6 +191,13 @@ mod tests {
         let error = check(body).unwrap_err();
         assert_eq!(error.code, INVALID_PARAMS);
         assert_eq!(error.id, 3);
+    }
+
+    #[test]
+    fn client_responses_pass_without_method() {
+        assert!(check(br#"{"jsonrpc":"2.0","id":9,"result":{}}"#).is_ok());
+        let error = br#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}}"#;
+        assert!(check(error).is_ok());
     }
 
     #[test]
