@@ -281,7 +281,7 @@ impl NeonPanelClient {
         })
     }
 
-    /// Sets the loader that re-reads the IAT after NeonPanel answers 401.
+    /// Sets the loader that re-reads the IAT after NeonPanel returns 401.
     pub fn with_iat_loader(mut self, loader: Option<Arc<dyn IatLoader>>) -> Self {
         self.iat = IatSource::with_loader(self.iat.current(), loader);
         self
@@ -312,7 +312,7 @@ impl NeonPanelClient {
     }
 
     /// Sends a call and returns NeonPanel's JSON body; an empty body (such
-    /// as a 204 answer to a delete) comes back as `null`. Applies the
+    /// as a 204 response to a delete) comes back as `null`. Applies the
     /// recovery rules of the module documentation.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, NeonPanelError> {
         let url = self.url_for(request);
@@ -469,7 +469,7 @@ impl From<NeonPanelError> for Failure {
 /// `Debug` output of the header map prints `Sensitive` instead of the value.
 fn bearer_header(iat: &Iat) -> HeaderValue {
     // An IAT with bytes that are invalid in a header value cannot be sent at
-    // all; sending an empty bearer makes NeonPanel answer 401, which names the
+    // all; sending an empty bearer makes NeonPanel return 401, which names the
     // credential as the problem without echoing it.
     let mut value = HeaderValue::from_str(&format!("Bearer {}", iat.expose()))
         .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));

@@ -7,7 +7,7 @@ use std::fmt;
 pub const READ: &str = "neonpanel:read";
 /// Lets a client change NeonPanel data through the tools.
 pub const WRITE: &str = "neonpanel:write";
-/// Every scope this server knows, as advertised in `scopes_supported`.
+/// Every scope this server grants, as advertised in `scopes_supported`.
 pub const SUPPORTED: [&str; 2] = [READ, WRITE];
 
 /// Scopes some clients add out of habit. They are dropped instead of

@@ -1,7 +1,7 @@
 //! Access to the AWS emulators the AWS tests run against: DynamoDB Local and
 //! moto's Secrets Manager, both on 127.0.0.1. `scripts/test.sh` starts them
-//! and sets the variables below; a test run without them fails and says how
-//! to start them.
+//! and sets the variables below. A test run without them fails with a
+//! message on how to start them.
 
 #![allow(
     dead_code,

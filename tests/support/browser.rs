@@ -68,15 +68,6 @@ impl Form {
         })
     }
 
-    /// Returns the submit buttons' values, such as `approve` and `deny`.
-    pub fn submit_values(&self) -> Vec<String> {
-        self.fields
-            .iter()
-            .filter(|field| field.kind == "submit")
-            .map(|field| field.value.clone())
-            .collect()
-    }
-
     /// Builds the pairs a browser posts: every non-button field, the text or
     /// password fields filled with `typed`, and the one pressed button whose
     /// value contains `button`.

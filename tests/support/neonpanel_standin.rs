@@ -5,8 +5,8 @@
 //!
 //! Every request is checked against NeonPanel's published OpenAPI document
 //! (method, path parameters, query parameters, JSON body). A request that
-//! does not match is answered with 400 and recorded as a violation, which
-//! tests assert there are none of.
+//! does not match gets 400 and is recorded as a violation, and tests
+//! assert that no violation was recorded.
 //!
 //! The document is not part of this repository: the stand-in reads it from
 //! `../shared/neonpanel/openapi.json` next to the workspace and panics with
@@ -355,7 +355,7 @@ pub fn op(tool: &str) -> Operation {
 impl Operation {
     /// Returns the success response body, from
     /// `tests/fixtures/neonpanel/<tool>.json`, or `None` for operations
-    /// that answer 204 without a body.
+    /// that return 204 without a body.
     pub fn fixture(self) -> Option<Value> {
         if self.method == "DELETE" {
             return None;
@@ -447,7 +447,7 @@ pub struct SeenRequest {
     pub tool: Option<&'static str>,
 }
 
-/// A canned answer that replaces the fixture.
+/// A canned response that replaces the fixture.
 #[derive(Clone, Debug)]
 struct Answer {
     status: u16,

@@ -312,7 +312,7 @@ pub fn form_body<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
 }
 
 /// An `Authorization: Basic` value with both parts form-urlencoded first, as
-/// RFC 6749 section 2.3.1 asks.
+/// RFC 6749 section 2.3.1 requires.
 pub fn basic_authorization(client_id: &str, client_secret: &str) -> String {
     let encode =
         |value: &str| form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>();

@@ -34,7 +34,7 @@ pub enum Caller {
 
 impl Caller {
     /// Whether the caller was granted `scope`. The development API key and
-    /// switched-off authentication stand for the operator, who holds every
+    /// switched-off authentication stand for the operator, who has every
     /// scope.
     pub fn has_scope(&self, scope: &str) -> bool {
         match self {
@@ -43,13 +43,13 @@ impl Caller {
         }
     }
 
-    /// Whether the caller holds every scope of `scopes`.
+    /// Returns whether the caller has every scope of `scopes`.
     pub fn has_scopes(&self, scopes: &[&str]) -> bool {
         scopes.iter().all(|scope| self.has_scope(scope))
     }
 }
 
-/// Builds the `WWW-Authenticate` value that asks a client to obtain a token
+/// Builds the `WWW-Authenticate` value that tells a client to obtain a token
 /// with `scopes` (RFC 6750 section 3.1, `insufficient_scope`; MCP step-up
 /// authorization).
 pub fn insufficient_scope_challenge(scopes: &[&str], resource_metadata: &str) -> String {
@@ -178,7 +178,7 @@ impl Authenticator {
 
 /// Extracts the token of `Authorization: Bearer <token>` (RFC 6750 section
 /// 2.1). The scheme name is case-insensitive. Another scheme counts as no
-/// bearer token at all, which RFC 6750 section 3.1 answers without an error code.
+/// bearer token at all, which RFC 6750 section 3.1 handles without an error code.
 fn bearer_token(headers: &HeaderMap) -> Result<&str, Failure> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {

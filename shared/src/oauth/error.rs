@@ -257,7 +257,7 @@ impl TokenError {
         })
     }
 
-    /// Converts the error into its HTTP response. Every answer is marked
+    /// Converts the error into its HTTP response. Every response is marked
     /// `no-store`. `invalid_client` is a 401 that always carries a `Basic`
     /// challenge, whichever authentication method the client tried, because
     /// RFC 6749 section 5.2 requires it for Basic and allows it otherwise.
@@ -311,7 +311,7 @@ fn storage_status(error: &StoreError) -> (StatusCode, ErrorCode) {
     }
 }
 
-/// The JSON answer to a storage failure. The store's own message stays in
+/// Builds the JSON response to a storage failure. The store's own message stays in
 /// the log because it may name internal resources.
 fn storage_json_response(error: &StoreError) -> Response {
     tracing::error!(error = %error, "storage request failed");

@@ -1,7 +1,7 @@
 //! Durable records of the authorization server: registered clients,
 //! authorization codes and refresh tokens.
 //!
-//! The store knows records, not OAuth. Every operation maps onto one atomic
+//! The store handles records and has no notion of OAuth. Every operation maps onto one atomic
 //! DynamoDB request (a conditional put, a conditional delete returning the old
 //! item, a conditional update), so the embedded store and the DynamoDB store
 //! give the same guarantees:
@@ -64,7 +64,7 @@ pub enum Created {
 /// Outcome of [`Store::replace`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Replaced {
-    /// The record had the expected version and now holds the new value.
+    /// The record had the expected version and now contains the new value.
     Written,
     /// The record is absent, expired or at another version; nothing was written.
     Conflict,
@@ -74,7 +74,7 @@ pub enum Replaced {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The backend is unreachable, throttled or failing; the request may be
-    /// retried later. Answered as 503 with `Retry-After`.
+    /// retried later. Endpoints respond with 503 and `Retry-After`.
     #[error("storage is unavailable: {0}")]
     Unavailable(String),
     /// A stored record could not be decoded.

@@ -4,7 +4,7 @@
 //!
 //! Results follow the MCP tools specification
 //! (<https://modelcontextprotocol.io/specification/2025-11-25/server/tools>):
-//! `structuredContent` holds NeonPanel's JSON object, and `content` holds a
+//! `structuredContent` contains NeonPanel's JSON object, and `content` contains a
 //! one-line summary followed by the same JSON as text, for clients that read
 //! only `content`. Invalid arguments and NeonPanel failures are tool results
 //! with `isError: true` and a message a model can act on, never protocol
@@ -28,7 +28,7 @@ use company::CompanyDirectory;
 use spec::{Access, HttpMethod, ParamKind, Summary, ToolSpec};
 
 /// Largest result, in bytes of JSON, that a tool returns. Larger NeonPanel
-/// answers are cut with a note on how to narrow the query, because clients
+/// responses are cut with a note on how to narrow the query, because clients
 /// such as ChatGPT drop or truncate much larger tool output on their own.
 pub const MAX_RESULT_BYTES: usize = 100_000;
 
@@ -110,8 +110,8 @@ impl Toolbox {
         self.entries.get(name).copied()
     }
 
-    /// Runs a tool. Never fails at the protocol level; failures are results
-    /// with `isError: true`.
+    /// Runs a tool found with [`Toolbox::find`]. Its failures come back as
+    /// results with `isError: true`, not as protocol errors.
     pub async fn call(&self, entry: Entry, arguments: Option<&JsonObject>) -> CallToolResult {
         match entry {
             Entry::Operation(spec) => self.call_operation(spec, arguments).await,
@@ -215,7 +215,7 @@ pub(crate) fn error_result(message: String) -> CallToolResult {
 
 /// Cuts `body` to at most `max_bytes` of JSON. A `data` array loses records
 /// from its end; any other body is replaced by the start of its JSON text.
-/// Returns the note that says what was cut and how to ask for less.
+/// Returns the note that states what was cut and how to ask for less.
 fn fit(mut body: Value, max_bytes: usize) -> (Value, Option<String>) {
     let size = serde_json::to_vec(&body).map_or(0, |bytes| bytes.len());
     if size <= max_bytes {
@@ -325,7 +325,7 @@ fn count_summary(spec: &ToolSpec, body: &Value, key: &str, singular: &str, plura
         )
     } else {
         // TODO(pagination): NeonPanel's document declares no `page`
-        // parameter for this list although it answers with pages.
+        // parameter for this list although it responds with pages.
         format!(
             "{count} {noun} (page {page} of {last_page}; this list takes no page argument, so \
              narrow it with filters to see the rest)"
@@ -442,7 +442,8 @@ mod tests {
         let (cut, note) = fit(body, 5_000);
         assert!(serde_json::to_vec(&cut).unwrap().len() <= 5_000);
         let kept = cut["data"].as_array().unwrap().len();
-        assert!(kept > 0 && kept < 500, "{kept}");
+        assert!(kept > 0, "{kept}");
+        assert!(kept < 500, "{kept}");
         assert!(note.unwrap().contains("per_page"));
         assert_eq!(cut["current_page"], 1);
     }

@@ -342,7 +342,7 @@ pub async fn fetch(toolbox: &Toolbox, arguments: Option<&JsonObject>) -> CallToo
     contract_result(document)
 }
 
-/// Builds the result OpenAI's contract asks for: the object as
+/// Builds the result OpenAI's contract requires: the object as
 /// `structuredContent` and as the JSON text of the only content item.
 fn contract_result(body: Value) -> CallToolResult {
     let mut result = CallToolResult::structured(body.clone());

@@ -224,7 +224,7 @@ pub enum Output {
 
 impl ToolSpec {
     /// Whether the tool only reads or changes NeonPanel data, as its HTTP
-    /// method says.
+    /// method indicates.
     pub fn access(&self) -> Access {
         match self.method {
             HttpMethod::Get => Access::Read,
